@@ -57,22 +57,38 @@ REACH_SOURCE = (
 # placement type, name, specialist (a setting the model places children in), SEN2 columns (caseload by age),
 # SEN2 'Type of placement' rows (needs by placement)
 PLACEMENT_TYPES = [
-    ("special", "State special school (maintained, academy or free)", True,
-     ["special_la_maintained", "special_academy_free"],
-     ["Special - LA maintained", "Special - Academy/free schools"]),
-    ("independent", "Independent or non-maintained special school", True,
-     ["special_independent", "special_non_maintained"],
-     ["Special - independent", "Special - non-maintained"]),
-    ("srb", "Specialist resource base (SEN unit in a mainstream school)", True,
-     ["mainstream_la_maintained_senunit", "mainstream_academy_senunit", "mainstream_free_school_senunit"],
-     ["Mainstream - LA maintained (SEN unit)", "Mainstream - academy (SEN unit)"]),
+    (
+        "special",
+        "State special school (maintained, academy or free)",
+        True,
+        ["special_la_maintained", "special_academy_free"],
+        ["Special - LA maintained", "Special - Academy/free schools"],
+    ),
+    (
+        "independent",
+        "Independent or non-maintained special school",
+        True,
+        ["special_independent", "special_non_maintained"],
+        ["Special - independent", "Special - non-maintained"],
+    ),
+    (
+        "srb",
+        "Specialist resource base (SEN unit in a mainstream school)",
+        True,
+        ["mainstream_la_maintained_senunit", "mainstream_academy_senunit", "mainstream_free_school_senunit"],
+        ["Mainstream - LA maintained (SEN unit)", "Mainstream - academy (SEN unit)"],
+    ),
     ("ap", "Alternative provision or pupil referral unit", True, ["ap_pru_total"], ["AP/PRU - total"]),
     ("mainstream", "Mainstream school (not in a resource base)", False, None, None),
     ("further_education", "Further education", False, ["fe_total"], ["FE - total"]),
-    ("educated_elsewhere", "Educated elsewhere (home, NEET, other arrangements)", False, ["ed_elsewhere"],
-     ["Educated elsewhere - total"]),
-    ("early_years_setting", "Non-maintained early years", False, ["nm_early_years"],
-     ["Non-maintained early years"]),
+    (
+        "educated_elsewhere",
+        "Educated elsewhere (home, NEET, other arrangements)",
+        False,
+        ["ed_elsewhere"],
+        ["Educated elsewhere - total"],
+    ),
+    ("early_years_setting", "Non-maintained early years", False, ["nm_early_years"], ["Non-maintained early years"]),
     ("not_recorded", "Placement not recorded", False, ["placement_unknown"], ["Placement not recorded"]),
 ]
 
@@ -85,26 +101,61 @@ SRC_PN2018 = "EDP public notice 28 Aug 2018 (PROVISION.md 1b)"
 # urn: (designation, needs, min_age, max_age, stated places, year of figure, basis of places, source, ages basis)
 SPECIAL_SCHOOLS = {
     121254: ("complex needs", COMPLEX, 5, 19, 179, 2018, S, SRC_PN2018, E),
-    121258: ("complex needs", COMPLEX, 3, 19, 131, 2021, D,
-             "EDP public notice 2018: 111; +20 places 2020/21 (North Norfolk News Oct 2020)", E),
+    121258: (
+        "complex needs",
+        COMPLEX,
+        3,
+        19,
+        131,
+        2021,
+        D,
+        "EDP public notice 2018: 111; +20 places 2020/21 (North Norfolk News Oct 2020)",
+        E,
+    ),
     121260: ("complex needs", COMPLEX, 3, 19, 110, 2019, S, "EDP 14 Jun 2019: target 110", S),
     121257: ("complex needs", COMPLEX, 3, 19, 82, 2018, S, SRC_PN2018, E),
     121264: ("complex needs", COMPLEX, 3, 19, 85, 2018, S, SRC_PN2018, E),
     121261: ("complex needs", COMPLEX, 3, 19, 100, 2018, S, SRC_PN2018, E),
     121256: ("complex needs", COMPLEX, 7, 16, 173, 2023, S, "NCC news 27 Feb 2023 (article 44271)", E),
     121265: ("complex needs", COMPLEX, 4, 19, None, None, E, "no figure found (PROVISION.md 1b)", S),
-    121262: ("complex needs", COMPLEX, 7, 18, None, None, E,
-             "no figure found; ages 7-18 from Sept 2024 (norfolk.citizenspace.com/childrens-services/parkside)", S),
-    145529: ("complex needs", COMPLEX, 3, 19, 225, 2022, D,
-             "Lynn News: registered number 205; +20 sixth-form places at Fairstead (approved about Jan 2022)", S),
-    139099: ("SEMH", "SEMH", 11, 16, 54, 2020, D,
-             "SENDAT context page: SEMH 150 places minus Fen Rivers 96 (PROVISION.md 1b)", E),
+    121262: (
+        "complex needs",
+        COMPLEX,
+        7,
+        18,
+        None,
+        None,
+        E,
+        "no figure found; ages 7-18 from Sept 2024 (norfolk.citizenspace.com/childrens-services/parkside)",
+        S,
+    ),
+    145529: (
+        "complex needs",
+        COMPLEX,
+        3,
+        19,
+        225,
+        2022,
+        D,
+        "Lynn News: registered number 205; +20 sixth-form places at Fairstead (approved about Jan 2022)",
+        S,
+    ),
+    139099: (
+        "SEMH",
+        "SEMH",
+        11,
+        16,
+        54,
+        2020,
+        D,
+        "SENDAT context page: SEMH 150 places minus Fen Rivers 96 (PROVISION.md 1b)",
+        E,
+    ),
     144769: ("autism (communication and interaction)", "CI", 4, 19, 100, 2017, S, "EDP 19 Sep 2017", S),
     150265: ("SEMH", "SEMH", 5, 16, 96, 2021, S, "EDP 2017; Lynn News 3 Nov 2022", S),
     148572: ("SEMH", "SEMH", 6, 16, 88, 2021, S, "Great Yarmouth Mercury 27 Sep 2021", S),
     148859: ("autism (communication and interaction)", "CI", 5, 16, 100, 2022, S, "Fakenham Times 2022", S),
-    148618: ("cognition and learning, with an autism base", "CL;CI", 4, 19, 170, 2023, S,
-             "NCC article 39002", S),
+    148618: ("cognition and learning, with an autism base", "CL;CI", 4, 19, 170, 2023, S, "NCC article 39002", S),
 }
 UNKNOWN_PLACES_HEADROOM = 0.05  # estimate: places = roll x (1 + 5%) where no figure exists
 
@@ -116,13 +167,23 @@ SRB_EXISTING = [
     (121013, "CL", 16, "Sept 2021", "norfolk.citizenspace.com/childrens-services/srbprovision (LCN)"),
     (121000, "SEMH", 16, "Sept 2020", "norfolk.citizenspace.com/childrens-services/srbprovision (Mundesley)"),
     (120905, "CI", 16, "Mar 2021", "EDP 9 Mar 2021 (ASD)"),
-    (120905, "CL;CI;SEMH", 16, "Feb 2024", "norfolk.citizenspace.com/childrens-services/srb-2023 (early and "
-     "additional intervention, 8 + 8)"),
+    (
+        120905,
+        "CL;CI;SEMH",
+        16,
+        "Feb 2024",
+        "norfolk.citizenspace.com/childrens-services/srb-2023 (early and additional intervention, 8 + 8)",
+    ),
     (136204, "CI", 10, "Mar 2021", "EDP 9 Mar 2021 (ASD)"),
     (145089, "CI", 25, "2022/23", "NCC article 44134 (ASD, proposed Sept 2022)"),
     (143956, "SEMH", 16, "2022/23", "NCC article 44134 (Watton Westfield Infant and Watton Junior)"),
-    (120913, "CL;CI;SEMH", 8, "Sept 2024", "norfolk.citizenspace.com/childrens-services/srb-2023 (additional "
-     "intervention)"),
+    (
+        120913,
+        "CL;CI;SEMH",
+        8,
+        "Sept 2024",
+        "norfolk.citizenspace.com/childrens-services/srb-2023 (additional intervention)",
+    ),
 ]
 SRB_TOTAL_PLACES_BASE = 605  # estimate; see srb_total_note
 SRB_TOTAL_NOTE = (
@@ -145,8 +206,13 @@ COMMITTED_SRBS = [
     (138758, "CI", 25, 2026, "norfolk.citizenspace.com/childrens-services/aclesrb (ASD, from 1 Apr 2025)"),
     (136536, "CL;CI;SEMH", 16, 2026, "norfolk.citizenspace.com/childrens-services/srb-2023 (8 + 8, Sept 2025)"),
     (134043, "CI", 10, 2026, "norfolk.citizenspace.com/childrens-services/srb-2023 (SLCN, Sept 2025)"),
-    (120852, "CL;CI;SEMH", 16, 2026, "norfolk.citizenspace.com/childrens-services/srb-2023 (additional "
-     "intervention, Sept 2025)"),
+    (
+        120852,
+        "CL;CI;SEMH",
+        16,
+        2026,
+        "norfolk.citizenspace.com/childrens-services/srb-2023 (additional intervention, Sept 2025)",
+    ),
     (120859, "SEMH", 16, 2026, "norfolk.citizenspace.com/childrens-services/srb-2023 (SEMH, Sept 2025)"),
 ]
 LFI_SECONDARY_SRB_NOTE = (
@@ -174,8 +240,12 @@ EXPANSION_SIZES = [16, 32]
 SRB_SIZES = [8, 16, 25]
 AP_SIZES = [12, 24]
 CAPEX_PER_PLACE = {
-    "new_school": (110_000, E, "estimate between The Bridge Easton (GBP 17m / 170 places = 100k, 2019) and the LFI "
-                   "schools (GBP 40m / 270 = 148k, 2026); national benchmarks 52k-87k (PARAMETERS.md)"),
+    "new_school": (
+        110_000,
+        E,
+        "estimate between The Bridge Easton (GBP 17m / 170 places = 100k, 2019) and the LFI "
+        "schools (GBP 40m / 270 = 148k, 2026); national benchmarks 52k-87k (PARAMETERS.md)",
+    ),
     "expansion": (70_000, D, "Sheringham Woodfields: 20 places for GBP 1.4m (2020)"),
     "srb": (50_000, E, "estimate: midpoint of 30k-70k per place (PARAMETERS.md: no direct figure)"),
     "ap": (40_000, E, "estimate: no published figure; between SRB and special-school costs"),
@@ -191,14 +261,37 @@ EARLIEST_START = 2026
 # Money
 UNIT_COSTS = [
     # setting type, place funding, top-up per pupil, basis, source
-    ("special", 10_000, 13_900, D, "place funding 10k (high needs operational guide); top-up = IFS 2024 state "
-     "special cost 23.9k (2022/23) minus place funding"),
-    ("srb", 6_000, 10_000, E, "place funding 6k (high needs operational guide); top-up estimate giving 16k, "
-     "inside the 15k-25k range (PARAMETERS.md)"),
-    ("ap", 10_000, 13_500, E, "PRU base 10k; top-up estimate giving 23.5k, between 21k (KS3) and 26k (KS4) "
-     "AP free school fees (PARAMETERS.md)"),
-    ("independent", 0, 64_000, S, "independent / non-maintained special school, England average 2024/25 "
-     "(Parliamentary answer 100030, Jan 2026)"),
+    (
+        "special",
+        10_000,
+        13_900,
+        D,
+        "place funding 10k (high needs operational guide); top-up = IFS 2024 state "
+        "special cost 23.9k (2022/23) minus place funding",
+    ),
+    (
+        "srb",
+        6_000,
+        10_000,
+        E,
+        "place funding 6k (high needs operational guide); top-up estimate giving 16k, "
+        "inside the 15k-25k range (PARAMETERS.md)",
+    ),
+    (
+        "ap",
+        10_000,
+        13_500,
+        E,
+        "PRU base 10k; top-up estimate giving 23.5k, between 21k (KS3) and 26k (KS4) "
+        "AP free school fees (PARAMETERS.md)",
+    ),
+    (
+        "independent",
+        0,
+        64_000,
+        S,
+        "independent / non-maintained special school, England average 2024/25 (Parliamentary answer 100030, Jan 2026)",
+    ),
 ]
 HN_DSG_2024 = 135_000_000  # 2023/24, sourced
 HN_DSG_GROWTH = 0.03  # estimate
@@ -300,8 +393,9 @@ def build_geography(src: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.
     )
     agg["x"], agg["y"] = agg["wx"] / agg["w"], agg["wy"] / agg["w"]
     msoa_bng = msoa.to_crs(BNG).set_index("MSOA11CD")
-    pt = gpd.GeoSeries(gpd.points_from_xy(agg.loc[msoa_bng.index, "x"], agg.loc[msoa_bng.index, "y"]),
-                       index=msoa_bng.index, crs=BNG)
+    pt = gpd.GeoSeries(
+        gpd.points_from_xy(agg.loc[msoa_bng.index, "x"], agg.loc[msoa_bng.index, "y"]), index=msoa_bng.index, crs=BNG
+    )
     inside = pt.within(msoa_bng.geometry)
     rep = msoa_bng.geometry.representative_point()
     pt = pt.where(inside, rep)
@@ -393,13 +487,14 @@ def build_plans_and_base(src: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[st
             m_gt[i, j] = needs.loc[rows, NEED_COLUMNS[g]].to_numpy(dtype=float).sum()
     mt = types.index("mainstream")
     for i, g in enumerate(groups):
-        m_gt[i, mt] = needs.loc["Mainstream - total", NEED_COLUMNS[g]].to_numpy(dtype=float).sum() - m_gt[
-            i, types.index("srb")
-        ]
+        m_gt[i, mt] = (
+            needs.loc["Mainstream - total", NEED_COLUMNS[g]].to_numpy(dtype=float).sum() - m_gt[i, types.index("srb")]
+        )
 
     cas = pd.read_csv(src / "send_stats/ehcp2025_caseload_norfolk_england.csv")
-    cas = cas[(cas.la_name == "Norfolk") & (cas.time_period == 202425)
-              & (cas.breakdown_topic == "Child or young persons age")].copy()
+    cas = cas[
+        (cas.la_name == "Norfolk") & (cas.time_period == 202425) & (cas.breakdown_topic == "Child or young persons age")
+    ].copy()
     cas["phase"] = cas["breakdown"].map(lambda s: age_to_phase(parse_age(s)))
     for c in cas.columns:
         if c.startswith(("mainstream", "special", "ap_", "fe_", "ed_", "nm_", "placement")):
@@ -491,34 +586,66 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
             note = f"places: roll {roll} + {UNKNOWN_PLACES_HEADROOM:.0%} headroom ({psrc})"
         elif places < roll:
             p, pb = roll, D
-            note = f"places: the stated {places} ({year}; {psrc}) is below the May 2025 roll of {roll}; taken as the roll"
+            note = (
+                f"places: the stated {places} ({year}; {psrc}) is below the May 2025 roll of {roll}; taken as the roll"
+            )
         else:
             p, pb = places, pbasis
             note = f"places: {places} ({year}; {psrc})"
-        rows.append(dict(
-            setting_id=f"sp-{urn}", name=r["establishment_name"], urn=urn, setting_type="special",
-            designation=desig, needs=needs, min_age=lo, max_age=hi, district_id=r["LAD13CD"],
-            lon=r["longitude"], lat=r["latitude"], out_of_county=False, journey_km=np.nan,
-            places=p, base_pupils=roll, places_basis=pb, base_pupils_basis=E,
-            designation_basis=S if abasis == S else E,
-            source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; ages {abasis}; {note}; "
-                   "base pupils = roll (estimate: all pupils on roll are Norfolk-funded)",
-        ))
+        rows.append(
+            dict(
+                setting_id=f"sp-{urn}",
+                name=r["establishment_name"],
+                urn=urn,
+                setting_type="special",
+                designation=desig,
+                needs=needs,
+                min_age=lo,
+                max_age=hi,
+                district_id=r["LAD13CD"],
+                lon=r["longitude"],
+                lat=r["latitude"],
+                out_of_county=False,
+                journey_km=np.nan,
+                places=p,
+                base_pupils=roll,
+                places_basis=pb,
+                base_pupils_basis=E,
+                designation_basis=S if abasis == S else E,
+                source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; ages {abasis}; {note}; "
+                "base pupils = roll (estimate: all pupils on roll are Norfolk-funded)",
+            )
+        )
     # alternative provision
     ap = g[g.category == "alternative_provision"]
     ap_total = float(base.query("placement_type == 'ap'")["pupils"].sum())
     ap_roll = float(ap["number_of_pupils"].sum())
     for urn, r in ap.iterrows():
         bp = ap_total * r["number_of_pupils"] / ap_roll
-        rows.append(dict(
-            setting_id=f"ap-{urn}", name=r["establishment_name"], urn=urn, setting_type="ap",
-            designation="alternative provision (SEMH)", needs="SEMH", min_age=5, max_age=16,
-            district_id=r["LAD13CD"], lon=r["longitude"], lat=r["latitude"], out_of_county=False,
-            journey_km=np.nan, places=math.ceil(bp * (1 + AP_HEADROOM)), base_pupils=round(bp, 2),
-            places_basis=E, base_pupils_basis=D, designation_basis=E,
-            source=f"GIAS May 2025; pupils with plans = SEN2 AP/PRU total {ap_total:.0f} split by roll "
-                   f"(derived); places = pupils + {AP_HEADROOM:.0%} (estimate); SEMH, ages 5-16 (estimate)",
-        ))
+        rows.append(
+            dict(
+                setting_id=f"ap-{urn}",
+                name=r["establishment_name"],
+                urn=urn,
+                setting_type="ap",
+                designation="alternative provision (SEMH)",
+                needs="SEMH",
+                min_age=5,
+                max_age=16,
+                district_id=r["LAD13CD"],
+                lon=r["longitude"],
+                lat=r["latitude"],
+                out_of_county=False,
+                journey_km=np.nan,
+                places=math.ceil(bp * (1 + AP_HEADROOM)),
+                base_pupils=round(bp, 2),
+                places_basis=E,
+                base_pupils_basis=D,
+                designation_basis=E,
+                source=f"GIAS May 2025; pupils with plans = SEN2 AP/PRU total {ap_total:.0f} split by roll "
+                f"(derived); places = pupils + {AP_HEADROOM:.0%} (estimate); SEMH, ages 5-16 (estimate)",
+            )
+        )
     # SRBs at named hosts
     srb_named = 0
     for k, (urn, needs, places, opened, ssrc) in enumerate(SRB_EXISTING):
@@ -526,15 +653,29 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
         phase = r["education_phase"]
         lo, hi = (4, 10) if phase == "Primary" else (11, 15)
         srb_named += places
-        rows.append(dict(
-            setting_id=f"srb-{urn}" + ("" if sum(1 for x in SRB_EXISTING if x[0] == urn) == 1 else f"-{k}"),
-            name=f"{r['establishment_name']} SRB", urn=urn, setting_type="srb",
-            designation=f"SRB ({needs.replace(';', ', ')})", needs=needs, min_age=lo, max_age=hi,
-            district_id=r["LAD13CD"], lon=r["longitude"], lat=r["latitude"], out_of_county=False,
-            journey_km=np.nan, places=places, base_pupils=round(places * SRB_OCCUPANCY, 2), places_basis=S,
-            base_pupils_basis=E, designation_basis=S,
-            source=f"{ssrc}, opened {opened}; host from GIAS; base pupils = {SRB_OCCUPANCY:.0%} of places (estimate)",
-        ))
+        rows.append(
+            dict(
+                setting_id=f"srb-{urn}" + ("" if sum(1 for x in SRB_EXISTING if x[0] == urn) == 1 else f"-{k}"),
+                name=f"{r['establishment_name']} SRB",
+                urn=urn,
+                setting_type="srb",
+                designation=f"SRB ({needs.replace(';', ', ')})",
+                needs=needs,
+                min_age=lo,
+                max_age=hi,
+                district_id=r["LAD13CD"],
+                lon=r["longitude"],
+                lat=r["latitude"],
+                out_of_county=False,
+                journey_km=np.nan,
+                places=places,
+                base_pupils=round(places * SRB_OCCUPANCY, 2),
+                places_basis=S,
+                base_pupils_basis=E,
+                designation_basis=S,
+                source=f"{ssrc}, opened {opened}; host from GIAS; base pupils = {SRB_OCCUPANCY:.0%} of places (estimate)",
+            )
+        )
     # unnamed SRB places, held per district and phase
     pool = SRB_TOTAL_PLACES_BASE - srb_named
     kids = zones_msoa.groupby("district_id")["children_0_15"].sum()
@@ -548,34 +689,63 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
         pt = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=BNG).to_crs(WGS84).iloc[0]
         n_pri = int(round(n * SRB_PRIMARY_SHARE))
         for ph, nn, lo, hi in (("primary", n_pri, 4, 10), ("secondary", n - n_pri, 11, 15)):
-            rows.append(dict(
-                setting_id=f"srb-pool-{did}-{ph}", name=f"Other {ph} SRBs, {district_name(zones_msoa, did)}",
-                urn=np.nan, setting_type="srb", designation="SRBs not named in public sources",
-                needs="CL;CI;SEMH", min_age=lo, max_age=hi, district_id=did, lon=round(pt.x, 6),
-                lat=round(pt.y, 6), out_of_county=False, journey_km=np.nan, places=nn,
-                base_pupils=round(nn * SRB_OCCUPANCY, 2), places_basis=E, base_pupils_basis=E,
-                designation_basis=E,
-                source=f"{SRB_TOTAL_NOTE}; the {pool} places not at a named host are split by district children "
-                       f"aged 0-15 and {SRB_PRIMARY_SHARE:.0%} primary (estimate); located at the district's "
-                       "children-weighted centre (estimate)",
-            ))
+            rows.append(
+                dict(
+                    setting_id=f"srb-pool-{did}-{ph}",
+                    name=f"Other {ph} SRBs, {district_name(zones_msoa, did)}",
+                    urn=np.nan,
+                    setting_type="srb",
+                    designation="SRBs not named in public sources",
+                    needs="CL;CI;SEMH",
+                    min_age=lo,
+                    max_age=hi,
+                    district_id=did,
+                    lon=round(pt.x, 6),
+                    lat=round(pt.y, 6),
+                    out_of_county=False,
+                    journey_km=np.nan,
+                    places=nn,
+                    base_pupils=round(nn * SRB_OCCUPANCY, 2),
+                    places_basis=E,
+                    base_pupils_basis=E,
+                    designation_basis=E,
+                    source=f"{SRB_TOTAL_NOTE}; the {pool} places not at a named host are split by district children "
+                    f"aged 0-15 and {SRB_PRIMARY_SHARE:.0%} primary (estimate); located at the district's "
+                    "children-weighted centre (estimate)",
+                )
+            )
     # independent special schools in Norfolk
     ind = g[g.category == "independent_special"]
     for urn, r in ind.iterrows():
         if pd.isna(r["number_of_pupils"]):
             continue  # West Raynham: no roll in GIAS (see docs/data.md)
         roll = int(r["number_of_pupils"])
-        rows.append(dict(
-            setting_id=f"ind-{urn}", name=r["establishment_name"], urn=urn, setting_type="independent",
-            designation="independent special (needs not published)", needs="CI;CL;SEMH;SP;OTHER", min_age=5,
-            max_age=19, district_id=r["LAD13CD"], lon=r["longitude"], lat=r["latitude"], out_of_county=False,
-            journey_km=np.nan, places=roll, base_pupils=round(roll * IND_NORFOLK_FUNDED_SHARE, 2),
-            places_basis=E, base_pupils_basis=E, designation_basis=E,
-            source=f"GIAS May 2025 (roll {roll}, all funding authorities); places available to Norfolk = roll "
-                   f"(estimate); Norfolk-funded pupils = {IND_NORFOLK_FUNDED_SHARE:.0%} of roll (estimate; an "
-                   "undated NCC report put 63% of independent placements inside Norfolk); all needs, ages 5-19 "
-                   "(estimate)",
-        ))
+        rows.append(
+            dict(
+                setting_id=f"ind-{urn}",
+                name=r["establishment_name"],
+                urn=urn,
+                setting_type="independent",
+                designation="independent special (needs not published)",
+                needs="CI;CL;SEMH;SP;OTHER",
+                min_age=5,
+                max_age=19,
+                district_id=r["LAD13CD"],
+                lon=r["longitude"],
+                lat=r["latitude"],
+                out_of_county=False,
+                journey_km=np.nan,
+                places=roll,
+                base_pupils=round(roll * IND_NORFOLK_FUNDED_SHARE, 2),
+                places_basis=E,
+                base_pupils_basis=E,
+                designation_basis=E,
+                source=f"GIAS May 2025 (roll {roll}, all funding authorities); places available to Norfolk = roll "
+                f"(estimate); Norfolk-funded pupils = {IND_NORFOLK_FUNDED_SHARE:.0%} of roll (estimate; an "
+                "undated NCC report put 63% of independent placements inside Norfolk); all needs, ages 5-19 "
+                "(estimate)",
+            )
+        )
     df = pd.DataFrame(rows)
     # out of county: other councils' special schools, and independent schools outside Norfolk
     special_total = float(base.query("placement_type == 'special'")["pupils"].sum())
@@ -584,23 +754,53 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
     ind_total = float(base.query("placement_type == 'independent'")["pupils"].sum())
     ooc_ind = ind_total - df.loc[df.setting_type == "independent", "base_pupils"].sum()
     extra = [
-        dict(setting_id="ooc-special", name="Other councils' special schools (out of county)", urn=np.nan,
-             setting_type="special", designation="state special schools outside Norfolk",
-             needs="CI;CL;SEMH;SP;OTHER", min_age=4, max_age=19, district_id="", lon=np.nan, lat=np.nan,
-             out_of_county=True, journey_km=OOC_STATE_JOURNEY_KM, places=round(ooc_state, 2),
-             base_pupils=round(ooc_state, 2), places_basis=D, base_pupils_basis=D, designation_basis=E,
-             source=f"SEN2 Jan 2025 Norfolk-funded state special pupils ({special_total:.0f}) minus the Norfolk "
-                    f"schools' rolls ({in_county_special:.0f}); places held at that number; journey "
-                    f"{OOC_STATE_JOURNEY_KM:.0f} km (estimate)"),
-        dict(setting_id="ooc-independent", name="Independent special schools out of county", urn=np.nan,
-             setting_type="independent", designation="independent and non-maintained special schools outside "
-             "Norfolk", needs="CI;CL;SEMH;SP;OTHER", min_age=4, max_age=19, district_id="", lon=np.nan,
-             lat=np.nan, out_of_county=True, journey_km=OOC_INDEPENDENT_JOURNEY_KM, places=np.nan,
-             base_pupils=round(ooc_ind, 2), places_basis=E, base_pupils_basis=D, designation_basis=E,
-             source=f"SEN2 Jan 2025 independent + non-maintained special ({ind_total:.0f}) minus the Norfolk "
-                    "independent schools' Norfolk-funded pupils; unlimited places (the fallback); journey "
-                    f"{OOC_INDEPENDENT_JOURNEY_KM:.0f} km (estimate: most out-of-county placements are in "
-                    "neighbouring counties)"),
+        dict(
+            setting_id="ooc-special",
+            name="Other councils' special schools (out of county)",
+            urn=np.nan,
+            setting_type="special",
+            designation="state special schools outside Norfolk",
+            needs="CI;CL;SEMH;SP;OTHER",
+            min_age=4,
+            max_age=19,
+            district_id="",
+            lon=np.nan,
+            lat=np.nan,
+            out_of_county=True,
+            journey_km=OOC_STATE_JOURNEY_KM,
+            places=round(ooc_state, 2),
+            base_pupils=round(ooc_state, 2),
+            places_basis=D,
+            base_pupils_basis=D,
+            designation_basis=E,
+            source=f"SEN2 Jan 2025 Norfolk-funded state special pupils ({special_total:.0f}) minus the Norfolk "
+            f"schools' rolls ({in_county_special:.0f}); places held at that number; journey "
+            f"{OOC_STATE_JOURNEY_KM:.0f} km (estimate)",
+        ),
+        dict(
+            setting_id="ooc-independent",
+            name="Independent special schools out of county",
+            urn=np.nan,
+            setting_type="independent",
+            designation="independent and non-maintained special schools outside Norfolk",
+            needs="CI;CL;SEMH;SP;OTHER",
+            min_age=4,
+            max_age=19,
+            district_id="",
+            lon=np.nan,
+            lat=np.nan,
+            out_of_county=True,
+            journey_km=OOC_INDEPENDENT_JOURNEY_KM,
+            places=np.nan,
+            base_pupils=round(ooc_ind, 2),
+            places_basis=E,
+            base_pupils_basis=D,
+            designation_basis=E,
+            source=f"SEN2 Jan 2025 independent + non-maintained special ({ind_total:.0f}) minus the Norfolk "
+            "independent schools' Norfolk-funded pupils; unlimited places (the fallback); journey "
+            f"{OOC_INDEPENDENT_JOURNEY_KM:.0f} km (estimate: most out-of-county placements are in "
+            "neighbouring counties)",
+        ),
     ]
     df = pd.concat([df, pd.DataFrame(extra)], ignore_index=True)
     df["urn"] = df["urn"].astype("Int64")
@@ -609,8 +809,12 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
 
 def district_name(zones: pd.DataFrame, did: str) -> str:
     names = {
-        "E07000143": "Breckland", "E07000144": "Broadland", "E07000145": "Great Yarmouth",
-        "E07000146": "King's Lynn and West Norfolk", "E07000147": "North Norfolk", "E07000148": "Norwich",
+        "E07000143": "Breckland",
+        "E07000144": "Broadland",
+        "E07000145": "Great Yarmouth",
+        "E07000146": "King's Lynn and West Norfolk",
+        "E07000147": "North Norfolk",
+        "E07000148": "Norwich",
         "E07000149": "South Norfolk",
     }
     return names[did]
@@ -640,8 +844,10 @@ def rebalance_srb(base: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
         b2.loc[("mainstream", g, p), "pupils"] -= a
         assert b2.loc[("mainstream", g, p), "pupils"] >= 0
     base = b2.reset_index()
-    note = (f"; SRB rows raised from SEN2's {current:.0f} SEN-unit pupils to {target:.0f} (90% of the estimated SRB "
-            "places), the difference taken from mainstream with the SEN-unit need and phase profile (estimate)")
+    note = (
+        f"; SRB rows raised from SEN2's {current:.0f} SEN-unit pupils to {target:.0f} (90% of the estimated SRB "
+        "places), the difference taken from mainstream with the SEN-unit need and phase profile (estimate)"
+    )
     base.loc[base.placement_type.isin(["srb", "mainstream"]), "basis"] = E
     base.loc[base.placement_type.isin(["srb", "mainstream"]), "source"] += note
     base["pupils"] = base["pupils"].round(3)
@@ -655,43 +861,111 @@ def build_commitments(src: Path) -> pd.DataFrame:
     dm = _loc(g, 145196)
     gy = _loc(g, 142883)
     for pid, name, needs, desig, lo, hi, places, loc, town in (
-        ("lfi-downham-market", "Local First Inclusion school, Downham Market", "CI",
-         "communication and interaction", 5, 19, 100, dm, "Downham Market Academy"),
-        ("lfi-great-yarmouth", "Local First Inclusion school, Great Yarmouth", COMPLEX, "complex needs", 3, 19, 170,
-         gy, "Great Yarmouth Charter Academy"),
+        (
+            "lfi-downham-market",
+            "Local First Inclusion school, Downham Market",
+            "CI",
+            "communication and interaction",
+            5,
+            19,
+            100,
+            dm,
+            "Downham Market Academy",
+        ),
+        (
+            "lfi-great-yarmouth",
+            "Local First Inclusion school, Great Yarmouth",
+            COMPLEX,
+            "complex needs",
+            3,
+            19,
+            170,
+            gy,
+            "Great Yarmouth Charter Academy",
+        ),
     ):
-        rows.append(dict(
-            project_id=pid, name=name, project_type="new_school", setting_id=pid, setting_type="special",
-            urn=pd.NA, designation=desig, needs=needs, min_age=lo, max_age=hi, district_id=loc[2], lon=loc[0],
-            lat=loc[1], places=places, opening_year=2029, capital_cost=round(LFI_CAPITAL * places / 270),
-            places_basis=S, opening_basis=E, capital_basis=D,
-            source="norfolk.gov.uk/newspecialschools (places, needs, ages); about GBP 40m DfE funding for both "
-                   "schools confirmed Jan 2026 (BBC), split by places (derived); opening Sept 2028 = 2028/29 "
-                   f"(estimate: target was Sept 2026, then paused); site not published, located at {town} "
-                   "(estimate)",
-        ))
+        rows.append(
+            dict(
+                project_id=pid,
+                name=name,
+                project_type="new_school",
+                setting_id=pid,
+                setting_type="special",
+                urn=pd.NA,
+                designation=desig,
+                needs=needs,
+                min_age=lo,
+                max_age=hi,
+                district_id=loc[2],
+                lon=loc[0],
+                lat=loc[1],
+                places=places,
+                opening_year=2029,
+                capital_cost=round(LFI_CAPITAL * places / 270),
+                places_basis=S,
+                opening_basis=E,
+                capital_basis=D,
+                source="norfolk.gov.uk/newspecialschools (places, needs, ages); about GBP 40m DfE funding for both "
+                "schools confirmed Jan 2026 (BBC), split by places (derived); opening Sept 2028 = 2028/29 "
+                f"(estimate: target was Sept 2026, then paused); site not published, located at {town} "
+                "(estimate)",
+            )
+        )
     lo, la, dist = _loc(g, 121256)
-    rows.append(dict(
-        project_id="fred-nicholson-225", name="Fred Nicholson School expansion to 225", project_type="expansion",
-        setting_id="sp-121256", setting_type="special", urn=121256, designation="complex needs", needs=COMPLEX,
-        min_age=7, max_age=16, district_id=dist, lon=lo, lat=la, places=225 - 191, opening_year=2026,
-        capital_cost=0, places_basis=D, opening_basis=E, capital_basis=E,
-        source="NCC article 53365: 173 to 225 places with relocation to Swaffham, approved Jul 2023, 'from April "
-               "2025' (not verified); places added = 225 minus the May 2025 roll of 191 (derived); opening 2025/26 "
-               "(estimate); capital not published (0 here)",
-    ))
+    rows.append(
+        dict(
+            project_id="fred-nicholson-225",
+            name="Fred Nicholson School expansion to 225",
+            project_type="expansion",
+            setting_id="sp-121256",
+            setting_type="special",
+            urn=121256,
+            designation="complex needs",
+            needs=COMPLEX,
+            min_age=7,
+            max_age=16,
+            district_id=dist,
+            lon=lo,
+            lat=la,
+            places=225 - 191,
+            opening_year=2026,
+            capital_cost=0,
+            places_basis=D,
+            opening_basis=E,
+            capital_basis=E,
+            source="NCC article 53365: 173 to 225 places with relocation to Swaffham, approved Jul 2023, 'from April "
+            "2025' (not verified); places added = 225 minus the May 2025 roll of 191 (derived); opening 2025/26 "
+            "(estimate); capital not published (0 here)",
+        )
+    )
     for urn, needs, places, year, ssrc in COMMITTED_SRBS:
         r = g.loc[urn]
         ph = r["education_phase"]
         lo, hi = (4, 10) if ph == "Primary" else (11, 15)
-        rows.append(dict(
-            project_id=f"srb-{urn}", name=f"{r['establishment_name']} SRB", project_type="srb",
-            setting_id=f"srb-{urn}", setting_type="srb", urn=urn, designation=f"SRB ({needs.replace(';', ', ')})",
-            needs=needs, min_age=lo, max_age=hi, district_id=r["LAD13CD"], lon=r["longitude"],
-            lat=r["latitude"], places=places, opening_year=year,
-            capital_cost=places * CAPEX_PER_PLACE["srb"][0], places_basis=S, opening_basis=S,
-            capital_basis=E, source=f"{ssrc}; capital {CAPEX_PER_PLACE['srb'][0]:,} per place (estimate)",
-        ))
+        rows.append(
+            dict(
+                project_id=f"srb-{urn}",
+                name=f"{r['establishment_name']} SRB",
+                project_type="srb",
+                setting_id=f"srb-{urn}",
+                setting_type="srb",
+                urn=urn,
+                designation=f"SRB ({needs.replace(';', ', ')})",
+                needs=needs,
+                min_age=lo,
+                max_age=hi,
+                district_id=r["LAD13CD"],
+                lon=r["longitude"],
+                lat=r["latitude"],
+                places=places,
+                opening_year=year,
+                capital_cost=places * CAPEX_PER_PLACE["srb"][0],
+                places_basis=S,
+                opening_basis=S,
+                capital_basis=E,
+                source=f"{ssrc}; capital {CAPEX_PER_PLACE['srb'][0]:,} per place (estimate)",
+            )
+        )
     # LFI secondary SRBs: hosts not published; held at each district's largest secondary school
     sec = g[(g.category == "state_mainstream") & (g.education_phase == "Secondary")]
     kids = sec.groupby("LAD13CD")["number_of_pupils"].sum()
@@ -702,24 +976,57 @@ def build_commitments(src: Path) -> pd.DataFrame:
         for i in range(int(n)):
             r = hosts.iloc[i]
             k += 1
-            rows.append(dict(
-                project_id=f"lfi-srb-{k:02d}", name=f"LFI secondary SRB {k} ({district_name(None, did)})",
-                project_type="srb", setting_id=f"lfi-srb-{k:02d}", setting_type="srb", urn=pd.NA,
-                designation="SRB (complex needs)", needs="CL;CI;SEMH", min_age=11, max_age=15, district_id=did,
-                lon=r["longitude"], lat=r["latitude"], places=18, opening_year=2026,
-                capital_cost=18 * CAPEX_PER_PLACE["srb"][0], places_basis=S, opening_basis=E, capital_basis=E,
-                source=f"{LFI_SECONDARY_SRB_NOTE}; split by district secondary rolls (estimate) and located at "
-                       f"{r['establishment_name']} as a proxy (estimate); opening 2025/26 (estimate)",
-            ))
+            rows.append(
+                dict(
+                    project_id=f"lfi-srb-{k:02d}",
+                    name=f"LFI secondary SRB {k} ({district_name(None, did)})",
+                    project_type="srb",
+                    setting_id=f"lfi-srb-{k:02d}",
+                    setting_type="srb",
+                    urn=pd.NA,
+                    designation="SRB (complex needs)",
+                    needs="CL;CI;SEMH",
+                    min_age=11,
+                    max_age=15,
+                    district_id=did,
+                    lon=r["longitude"],
+                    lat=r["latitude"],
+                    places=18,
+                    opening_year=2026,
+                    capital_cost=18 * CAPEX_PER_PLACE["srb"][0],
+                    places_basis=S,
+                    opening_basis=E,
+                    capital_basis=E,
+                    source=f"{LFI_SECONDARY_SRB_NOTE}; split by district secondary rolls (estimate) and located at "
+                    f"{r['establishment_name']} as a proxy (estimate); opening 2025/26 (estimate)",
+                )
+            )
     r = sec[sec.LAD13CD == "E07000148"].sort_values("number_of_pupils", ascending=False).iloc[1]
-    rows.append(dict(
-        project_id="lfi-srb-autism", name="LFI secondary autism SRB (Norwich)", project_type="srb",
-        setting_id="lfi-srb-autism", setting_type="srb", urn=pd.NA, designation="SRB (autism)", needs="CI",
-        min_age=11, max_age=15, district_id="E07000148", lon=r["longitude"], lat=r["latitude"], places=25,
-        opening_year=2026, capital_cost=25 * CAPEX_PER_PLACE["srb"][0], places_basis=S, opening_basis=E,
-        capital_basis=E, source=f"{LFI_SECONDARY_SRB_NOTE}; located at {r['establishment_name']} as a proxy "
-                                "(estimate); opening 2025/26 (estimate)",
-    ))
+    rows.append(
+        dict(
+            project_id="lfi-srb-autism",
+            name="LFI secondary autism SRB (Norwich)",
+            project_type="srb",
+            setting_id="lfi-srb-autism",
+            setting_type="srb",
+            urn=pd.NA,
+            designation="SRB (autism)",
+            needs="CI",
+            min_age=11,
+            max_age=15,
+            district_id="E07000148",
+            lon=r["longitude"],
+            lat=r["latitude"],
+            places=25,
+            opening_year=2026,
+            capital_cost=25 * CAPEX_PER_PLACE["srb"][0],
+            places_basis=S,
+            opening_basis=E,
+            capital_basis=E,
+            source=f"{LFI_SECONDARY_SRB_NOTE}; located at {r['establishment_name']} as a proxy "
+            "(estimate); opening 2025/26 (estimate)",
+        )
+    )
     df = pd.DataFrame(rows)
     df["urn"] = df["urn"].astype("Int64")
     return df
@@ -741,20 +1048,51 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
     for site, town, urn in NEW_SCHOOL_SITES:
         lo_, la_, did = _loc(g, urn)
         for code, desig, needs, lo, hi in NEW_SCHOOL_DESIGNATIONS:
-            add(dict(option_id=f"new-{site}-{code}", site_id=f"new-{site}", name=f"New {desig} school, {town}",
-                     option_type="new_school", setting_type="special", setting_id="", urn=pd.NA,
-                     designation=desig, needs=needs, min_age=lo, max_age=hi, district_id=did, lon=lo_, lat=la_,
-                     source=f"candidate site (estimate): {town}, located at {g.loc[urn, 'establishment_name']} "
-                            "as a proxy; sizes within the 60-179 places of Norfolk special schools"),
-                NEW_SCHOOL_SIZES, "new_school")
+            add(
+                dict(
+                    option_id=f"new-{site}-{code}",
+                    site_id=f"new-{site}",
+                    name=f"New {desig} school, {town}",
+                    option_type="new_school",
+                    setting_type="special",
+                    setting_id="",
+                    urn=pd.NA,
+                    designation=desig,
+                    needs=needs,
+                    min_age=lo,
+                    max_age=hi,
+                    district_id=did,
+                    lon=lo_,
+                    lat=la_,
+                    source=f"candidate site (estimate): {town}, located at {g.loc[urn, 'establishment_name']} "
+                    "as a proxy; sizes within the 60-179 places of Norfolk special schools",
+                ),
+                NEW_SCHOOL_SIZES,
+                "new_school",
+            )
     for urn, (desig, needs, lo, hi, *_rest) in SPECIAL_SCHOOLS.items():
         r = g.loc[urn]
-        add(dict(option_id=f"exp-{urn}", site_id=f"sp-{urn}", name=f"Expand {r['establishment_name']}",
-                 option_type="expansion", setting_type="special", setting_id=f"sp-{urn}", urn=urn,
-                 designation=desig, needs=needs, min_age=lo, max_age=hi, district_id=r["LAD13CD"],
-                 lon=r["longitude"], lat=r["latitude"],
-                 source="expansion of an existing special school (sizes: estimate)"),
-            EXPANSION_SIZES, "expansion")
+        add(
+            dict(
+                option_id=f"exp-{urn}",
+                site_id=f"sp-{urn}",
+                name=f"Expand {r['establishment_name']}",
+                option_type="expansion",
+                setting_type="special",
+                setting_id=f"sp-{urn}",
+                urn=urn,
+                designation=desig,
+                needs=needs,
+                min_age=lo,
+                max_age=hi,
+                district_id=r["LAD13CD"],
+                lon=r["longitude"],
+                lat=r["latitude"],
+                source="expansion of an existing special school (sizes: estimate)",
+            ),
+            EXPANSION_SIZES,
+            "expansion",
+        )
     taken = set(settings["urn"].dropna().astype(int)) | set(commitments["urn"].dropna().astype(int))
     taken |= {u for *_x, u in NEW_SCHOOL_SITES}
     for c in commitments.itertuples():
@@ -768,52 +1106,123 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
             hosts = main[(did == main.LAD13CD) & (main.education_phase == ph) & ~main.index.isin(taken)]
             hosts = hosts.sort_values("number_of_pupils", ascending=False).head(3)
             for (code, desig, needs), (urn, r) in zip(specialisms, hosts.iterrows(), strict=False):
-                add(dict(option_id=f"srb-opt-{urn}", site_id=f"host-{urn}",
-                         name=f"{desig} SRB at {r['establishment_name']}", option_type="srb", setting_type="srb",
-                         setting_id="", urn=urn, designation=f"SRB ({desig})", needs=needs, min_age=lo, max_age=hi,
-                         district_id=did, lon=r["longitude"], lat=r["latitude"],
-                         source=f"host: one of the district's three largest {ph.lower()} schools (GIAS roll "
-                                f"{int(r['number_of_pupils'])}); specialism assigned in turn (estimate)"),
-                    SRB_SIZES, "srb")
+                add(
+                    dict(
+                        option_id=f"srb-opt-{urn}",
+                        site_id=f"host-{urn}",
+                        name=f"{desig} SRB at {r['establishment_name']}",
+                        option_type="srb",
+                        setting_type="srb",
+                        setting_id="",
+                        urn=urn,
+                        designation=f"SRB ({desig})",
+                        needs=needs,
+                        min_age=lo,
+                        max_age=hi,
+                        district_id=did,
+                        lon=r["longitude"],
+                        lat=r["latitude"],
+                        source=f"host: one of the district's three largest {ph.lower()} schools (GIAS roll "
+                        f"{int(r['number_of_pupils'])}); specialism assigned in turn (estimate)",
+                    ),
+                    SRB_SIZES,
+                    "srb",
+                )
     for did in sorted(main.LAD13CD.unique()):
         hosts = main[(did == main.LAD13CD) & (main.education_phase == "Secondary") & ~main.index.isin(taken)]
         r = hosts.sort_values("number_of_pupils", ascending=False).iloc[0]
         urn = r.name
-        add(dict(option_id=f"ap-opt-{urn}", site_id=f"ap-host-{urn}", name=f"School-led AP at {r['establishment_name']}",
-                 option_type="ap", setting_type="ap", setting_id="", urn=urn, designation="school-led AP (SEMH)",
-                 needs="SEMH", min_age=11, max_age=15, district_id=did, lon=r["longitude"], lat=r["latitude"],
-                 source="school-led AP (LFI programme) at the district's largest secondary school that is not "
-                        "already a setting, commitment or new-school proxy site (estimate)"),
-            AP_SIZES, "ap")
+        add(
+            dict(
+                option_id=f"ap-opt-{urn}",
+                site_id=f"ap-host-{urn}",
+                name=f"School-led AP at {r['establishment_name']}",
+                option_type="ap",
+                setting_type="ap",
+                setting_id="",
+                urn=urn,
+                designation="school-led AP (SEMH)",
+                needs="SEMH",
+                min_age=11,
+                max_age=15,
+                district_id=did,
+                lon=r["longitude"],
+                lat=r["latitude"],
+                source="school-led AP (LFI programme) at the district's largest secondary school that is not "
+                "already a setting, commitment or new-school proxy site (estimate)",
+            ),
+            AP_SIZES,
+            "ap",
+        )
     o = pd.DataFrame(opts)
     o["urn"] = o["urn"].astype("Int64")
     return o, pd.DataFrame(sizes)
 
 
 # ---------------------------------------------------------------------------------------------------------
-def build_money(settings: pd.DataFrame, base: pd.DataFrame, plans: pd.DataFrame,
-                phases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def build_money(
+    settings: pd.DataFrame, base: pd.DataFrame, plans: pd.DataFrame, phases: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     uc = pd.DataFrame(UNIT_COSTS, columns=["setting_type", "place_funding", "top_up", "basis", "source"])
 
     inc = []
     for year in range(BASE_YEAR, LAST_YEAR + 1):
         dsg = HN_DSG_2024 * (1 + HN_DSG_GROWTH) ** (year - 2024)
-        inc.append((year, "core_high_needs_dsg", round(dsg), E,
-                    f"135m in 2023/24 (NCC news release 23 Jan 2023), grown {HN_DSG_GROWTH:.0%} a year (estimate)"))
-        inc.append((year, "schools_block_transfer", SCHOOLS_BLOCK_TRANSFER, S if year == 2025 else E,
-                    "1.5% of the schools block, about 9m (NCC news release 23 Jan 2023; MI sheet 46/24 for 2024/25)"
-                    + ("" if year == 2025 else "; assumed to continue (estimate: the council proposes ending it "
-                       "in 2026/27, see scenario no-transfer-from-2027)")))
-        inc.append((year, "council_contribution", COUNCIL_CONTRIBUTION if year <= 2029 else 0, S,
-                    "5.5m a year for six years, 2023/24 to 2028/29 (norfolk.gov.uk/article/44298)"))
-        inc.append((year, "safety_valve", SAFETY_VALVE.get(year, 0.0), D,
-                    "DfE agreement 70m: 28m (2022/23), 6m a year 2023/24-2027/28, 12m in 2028/29 (profile derived, "
-                    "PARAMETERS.md)"))
+        inc.append(
+            (
+                year,
+                "core_high_needs_dsg",
+                round(dsg),
+                E,
+                f"135m in 2023/24 (NCC news release 23 Jan 2023), grown {HN_DSG_GROWTH:.0%} a year (estimate)",
+            )
+        )
+        inc.append(
+            (
+                year,
+                "schools_block_transfer",
+                SCHOOLS_BLOCK_TRANSFER,
+                S if year == 2025 else E,
+                "1.5% of the schools block, about 9m (NCC news release 23 Jan 2023; MI sheet 46/24 for 2024/25)"
+                + (
+                    ""
+                    if year == 2025
+                    else "; assumed to continue (estimate: the council proposes ending it "
+                    "in 2026/27, see scenario no-transfer-from-2027)"
+                ),
+            )
+        )
+        inc.append(
+            (
+                year,
+                "council_contribution",
+                COUNCIL_CONTRIBUTION if year <= 2029 else 0,
+                S,
+                "5.5m a year for six years, 2023/24 to 2028/29 (norfolk.gov.uk/article/44298)",
+            )
+        )
+        inc.append(
+            (
+                year,
+                "safety_valve",
+                SAFETY_VALVE.get(year, 0.0),
+                D,
+                "DfE agreement 70m: 28m (2022/23), 6m a year 2023/24-2027/28, 12m in 2028/29 (profile derived, "
+                "PARAMETERS.md)",
+            )
+        )
     income = pd.DataFrame(inc, columns=["year", "line", "amount", "basis", "source"])
 
     capital = pd.DataFrame(
-        [(y, CAPITAL_BUDGET_PER_YEAR, E, "estimate: no published figure for Norfolk's high-needs capital; unspent "
-          "capital carries forward") for y in range(BASE_YEAR + 1, LAST_YEAR + 1)],
+        [
+            (
+                y,
+                CAPITAL_BUDGET_PER_YEAR,
+                E,
+                "estimate: no published figure for Norfolk's high-needs capital; unspent capital carries forward",
+            )
+            for y in range(BASE_YEAR + 1, LAST_YEAR + 1)
+        ],
         columns=["year", "amount", "basis", "source"],
     )
 
@@ -821,7 +1230,8 @@ def build_money(settings: pd.DataFrame, base: pd.DataFrame, plans: pd.DataFrame,
     cost = uc.set_index("setting_type")
     spec = settings[settings.places.notna()]
     placed = (spec.places * spec.setting_type.map(cost.place_funding)).sum() + (
-        settings.base_pupils * settings.setting_type.map(cost.top_up)).sum()
+        settings.base_pupils * settings.setting_type.map(cost.top_up)
+    ).sum()
     inc25 = income[income.year == BASE_YEAR]["amount"].sum()
     spend25 = inc25 + (BASE_YEAR_DEFICIT_END - OPENING_DEFICIT)
     specialist_types = [t[0] for t in PLACEMENT_TYPES if t[2]]
@@ -834,30 +1244,70 @@ def build_money(settings: pd.DataFrame, base: pd.DataFrame, plans: pd.DataFrame,
     params = pd.DataFrame(
         [
             ("base_year", BASE_YEAR, "year", S, "January 2025 census = 2024/25"),
-            ("opening_deficit", OPENING_DEFICIT, "GBP", S,
-             "cumulative high-needs deficit at the end of 2023/24: 81.5m (Eastern Daily Press)"),
-            ("other_high_needs_per_plan", round(rate, 2), "GBP per plan per year", D,
-             f"calibrated so base-year high-needs spending ({spend25 / 1e6:.2f}m = income {inc25 / 1e6:.2f}m + the "
-             f"in-year deficit {(BASE_YEAR_DEFICIT_END - OPENING_DEFICIT) / 1e6:.1f}m implied by 81.5m -> 115m "
-             "forecast, EDP) equals placed spending plus this rate x plans the model does not place (mainstream, "
-             "FE, elsewhere, early years, post-19)"),
-            ("unit_cost_growth", 0.03, "per year", E,
-             "estimate: independent fees rose 54k -> 64k over 2020/21-2024/25 (4.3% a year, PQ 100030); 3% assumed "
-             "for all unit costs"),
-            ("transport_cost_per_pupil", round(TRANSPORT_SPEND_2024 / TRANSPORT_PUPILS_2024, 2), "GBP per pupil per year",
-             D, "about 40m for about 4,100 SEND pupils in 2023/24 (norfolk.gov.uk/article/44453; EDP); the per-km "
-             "rate is calibrated at run time so that base-year placements cost this on average"),
+            (
+                "opening_deficit",
+                OPENING_DEFICIT,
+                "GBP",
+                S,
+                "cumulative high-needs deficit at the end of 2023/24: 81.5m (Eastern Daily Press)",
+            ),
+            (
+                "other_high_needs_per_plan",
+                round(rate, 2),
+                "GBP per plan per year",
+                D,
+                f"calibrated so base-year high-needs spending ({spend25 / 1e6:.2f}m = income {inc25 / 1e6:.2f}m + the "
+                f"in-year deficit {(BASE_YEAR_DEFICIT_END - OPENING_DEFICIT) / 1e6:.1f}m implied by 81.5m -> 115m "
+                "forecast, EDP) equals placed spending plus this rate x plans the model does not place (mainstream, "
+                "FE, elsewhere, early years, post-19)",
+            ),
+            (
+                "unit_cost_growth",
+                0.03,
+                "per year",
+                E,
+                "estimate: independent fees rose 54k -> 64k over 2020/21-2024/25 (4.3% a year, PQ 100030); 3% assumed "
+                "for all unit costs",
+            ),
+            (
+                "transport_cost_per_pupil",
+                round(TRANSPORT_SPEND_2024 / TRANSPORT_PUPILS_2024, 2),
+                "GBP per pupil per year",
+                D,
+                "about 40m for about 4,100 SEND pupils in 2023/24 (norfolk.gov.uk/article/44453; EDP); the per-km "
+                "rate is calibrated at run time so that base-year placements cost this on average",
+            ),
             ("transport_cost_growth", 0.03, "per year", E, "estimate: as unit costs"),
-            ("road_circuity", 1.3, "road km per straight-line km", E,
-             "estimate: typical detour factor for rural English roads"),
-            ("base_allocation_decay_km", 15.0, "km", E,
-             "estimate: distance decay of the gravity model that apportions base-year pupils of each setting to "
-             "home zones"),
+            (
+                "road_circuity",
+                1.3,
+                "road km per straight-line km",
+                E,
+                "estimate: typical detour factor for rural English roads",
+            ),
+            (
+                "base_allocation_decay_km",
+                15.0,
+                "km",
+                E,
+                "estimate: distance decay of the gravity model that apportions base-year pupils of each setting to "
+                "home zones",
+            ),
             ("discount_rate", 0.035, "per year", S, "HM Treasury Green Book social time preference rate"),
-            ("capital_charge_rate", 0.0, "per year of capital", E,
-             "optional annualised capital charge in the objective; 0 = capital held only within its budget"),
-            ("specialist_pupils_base", round(n_spec, 1), "pupils", D,
-             "specialist pupils in phases the model places, base year (sum of base_placements.csv)"),
+            (
+                "capital_charge_rate",
+                0.0,
+                "per year of capital",
+                E,
+                "optional annualised capital charge in the objective; 0 = capital held only within its budget",
+            ),
+            (
+                "specialist_pupils_base",
+                round(n_spec, 1),
+                "pupils",
+                D,
+                "specialist pupils in phases the model places, base year (sum of base_placements.csv)",
+            ),
         ],
         columns=["name", "value", "unit", "basis", "source"],
     )
@@ -867,17 +1317,35 @@ def build_money(settings: pd.DataFrame, base: pd.DataFrame, plans: pd.DataFrame,
 def build_reconciliation(published: dict[str, float], spend25: float) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            ("plans_base_year", published["plans_total"], 0.5,
-             "SEN2 Jan 2025 headline: all EHC plans (ehcp2025_sen_needs_all_plans, 'All EHC plans' row)",
-             "total of plans.csv in the base year (central), built from single-age rows"),
-            ("children_0_15", 149_032, 0.1, "ONS Census 2021, Norfolk residents aged 15 and under (LSOA 2021 total)",
-             "sum of zones_msoa.geojson children_0_15"),
-            ("state_special_pupils_in_norfolk", 2_346, 15.0,
-             "SEN2 Jan 2025: Norfolk-funded pupils in state special schools (LA maintained 1,429 + academy/free 917), "
-             "wherever located", "sum of base pupils at Norfolk state special schools (GIAS rolls)"),
-            ("base_year_high_needs_spending", round(spend25), 1.0,
-             "2024/25 income (income.csv) + in-year deficit 33.5m (cumulative 81.5m -> 115m forecast, EDP)",
-             "base-year spending recomputed from settings, unit_costs and other_high_needs_per_plan"),
+            (
+                "plans_base_year",
+                published["plans_total"],
+                0.5,
+                "SEN2 Jan 2025 headline: all EHC plans (ehcp2025_sen_needs_all_plans, 'All EHC plans' row)",
+                "total of plans.csv in the base year (central), built from single-age rows",
+            ),
+            (
+                "children_0_15",
+                149_032,
+                0.1,
+                "ONS Census 2021, Norfolk residents aged 15 and under (LSOA 2021 total)",
+                "sum of zones_msoa.geojson children_0_15",
+            ),
+            (
+                "state_special_pupils_in_norfolk",
+                2_346,
+                15.0,
+                "SEN2 Jan 2025: Norfolk-funded pupils in state special schools (LA maintained 1,429 + academy/free 917), "
+                "wherever located",
+                "sum of base pupils at Norfolk state special schools (GIAS rolls)",
+            ),
+            (
+                "base_year_high_needs_spending",
+                round(spend25),
+                1.0,
+                "2024/25 income (income.csv) + in-year deficit 33.5m (cumulative 81.5m -> 115m forecast, EDP)",
+                "base-year spending recomputed from settings, unit_costs and other_high_needs_per_plan",
+            ),
         ],
         columns=["measure", "published_value", "tolerance_pct", "source", "data_value_is"],
     )
@@ -896,23 +1364,36 @@ def main() -> None:
     stays = stay_rates(src)
     phases = pd.DataFrame(
         [
-            dict(phase=pid, name=name, min_age=lo, max_age=hi, placed_by_model=placed, stay_rate=stays[pid],
-                 max_journey_km=reach if reach is not None else np.nan,
-                 basis=D, source="ages: cohort/README (SEN2 age at 31 August); stay_rate: share of the phase's "
-                 "specialist pupils (SEN2 Jan 2025, by age) still in specialist provision in the phase a year later: "
-                 "min(1 - exit rate q, specialist pupils Jan 2025 at a+1 / Jan 2024 at a), 0 at the phase's last "
-                 "age (derived); max_journey_km: " + (REACH_SOURCE if reach is not None else "not placed by the model"))
+            dict(
+                phase=pid,
+                name=name,
+                min_age=lo,
+                max_age=hi,
+                placed_by_model=placed,
+                stay_rate=stays[pid],
+                max_journey_km=reach if reach is not None else np.nan,
+                basis=D,
+                source="ages: cohort/README (SEN2 age at 31 August); stay_rate: share of the phase's "
+                "specialist pupils (SEN2 Jan 2025, by age) still in specialist provision in the phase a year later: "
+                "min(1 - exit rate q, specialist pupils Jan 2025 at a+1 / Jan 2024 at a), 0 at the phase's last "
+                "age (derived); max_journey_km: " + (REACH_SOURCE if reach is not None else "not placed by the model"),
+            )
             for pid, name, lo, hi, placed, _lab, reach in PHASES
         ]
     )
     need_groups = pd.DataFrame(
-        [dict(need_group=g, name=n, sen2_primary_needs=c, basis=S,
-              source="DfE SEN2 primary-need categories grouped into the SEND Code of Practice broad areas")
-         for g, n, c, _s in NEED_GROUPS]
+        [
+            dict(
+                need_group=g,
+                name=n,
+                sen2_primary_needs=c,
+                basis=S,
+                source="DfE SEN2 primary-need categories grouped into the SEND Code of Practice broad areas",
+            )
+            for g, n, c, _s in NEED_GROUPS
+        ]
     )
-    ptypes = pd.DataFrame(
-        [dict(placement_type=t, name=n, specialist=s) for t, n, s, _c, _r in PLACEMENT_TYPES]
-    )
+    ptypes = pd.DataFrame([dict(placement_type=t, name=n, specialist=s) for t, n, s, _c, _r in PLACEMENT_TYPES])
     settings = build_settings(src, zones_msoa, base)
     base = rebalance_srb(base, settings)
     commitments = build_commitments(src)
@@ -931,16 +1412,28 @@ def main() -> None:
     write_geo(zones_msoa, "zones_msoa.geojson")
     write_geo(zones_lsoa, "zones_lsoa.geojson")
     tables = {
-        "need_groups.csv": need_groups, "phases.csv": phases, "placement_types.csv": ptypes, "plans.csv": plans,
-        "base_placements.csv": base, "settings.csv": settings, "commitments.csv": commitments,
-        "options.csv": options, "option_sizes.csv": option_sizes, "unit_costs.csv": unit_costs,
-        "income.csv": income, "capital_budget.csv": capital, "parameters.csv": params,
+        "need_groups.csv": need_groups,
+        "phases.csv": phases,
+        "placement_types.csv": ptypes,
+        "plans.csv": plans,
+        "base_placements.csv": base,
+        "settings.csv": settings,
+        "commitments.csv": commitments,
+        "options.csv": options,
+        "option_sizes.csv": option_sizes,
+        "unit_costs.csv": unit_costs,
+        "income.csv": income,
+        "capital_budget.csv": capital,
+        "parameters.csv": params,
         "reconciliation.csv": recon,
     }
     for name, df in tables.items():
         df.to_csv(out / name, index=False, lineterminator="\n")
-    meta = {"built_from": "data/sources/norfolk", "base_year": BASE_YEAR,
-            "files": sorted([*tables, "districts.geojson", "zones_msoa.geojson", "zones_lsoa.geojson"])}
+    meta = {
+        "built_from": "data/sources/norfolk",
+        "base_year": BASE_YEAR,
+        "files": sorted([*tables, "districts.geojson", "zones_msoa.geojson", "zones_lsoa.geojson"]),
+    }
     (out / "manifest.json").write_text(json.dumps(meta, indent=1) + "\n")
     print(f"wrote {len(meta['files'])} files to {out}")
 

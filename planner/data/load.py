@@ -84,8 +84,9 @@ def _coerce(spec: schema.TableSpec, col: schema.Column, raw: pd.DataFrame) -> pd
     for i, v in enumerate(values):
 
         def fail(problem: str, fix: str, i: int = i) -> DataError:
-            return DataError(spec.file, problem, col.fix or fix, row=i + 2, row_id=_row_label(spec, raw, i),
-                             column=col.name)
+            return DataError(
+                spec.file, problem, col.fix or fix, row=i + 2, row_id=_row_label(spec, raw, i), column=col.name
+            )
 
         if v == "" or v.lower() in {"nan", "na", "none", "null"}:
             if not col.nullable:
@@ -98,7 +99,8 @@ def _coerce(spec: schema.TableSpec, col: schema.Column, raw: pd.DataFrame) -> pd
             except ValueError:
                 raise fail(
                     f"'{v}' is not a number",
-                    f"write {col.name} as a plain number" + (f" in {col.unit}" if col.unit else "")
+                    f"write {col.name} as a plain number"
+                    + (f" in {col.unit}" if col.unit else "")
                     + " (no currency signs, commas or words)",
                 ) from None
             if math.isnan(x) or math.isinf(x):
@@ -142,22 +144,28 @@ def read_table(folder: Path, spec: schema.TableSpec) -> pd.DataFrame:
     """Read one CSV file, check its columns, types and ranges, and return it typed."""
     path = folder / spec.file
     if not path.exists():
-        raise DataError(spec.file, f"the file is missing from {folder}",
-                        f"add {spec.file} (its columns are listed in docs/data.md)")
+        raise DataError(
+            spec.file, f"the file is missing from {folder}", f"add {spec.file} (its columns are listed in docs/data.md)"
+        )
     if not path.read_text(encoding="utf-8-sig").strip():
         raise DataError(spec.file, "the file is empty", "write the header row and the data rows (see docs/data.md)")
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(spec.file, f"the file cannot be read as CSV ({exc})",
-                        "save it as comma-separated UTF-8 text") from None
+        raise DataError(
+            spec.file, f"the file cannot be read as CSV ({exc})", "save it as comma-separated UTF-8 text"
+        ) from None
     raw.columns = [c.strip() for c in raw.columns]
     if raw.empty:
         raise DataError(spec.file, "the file has a header but no rows", "add the data rows")
     for col in spec.columns:
         if col.name not in raw.columns:
-            raise DataError(spec.file, "the column is missing", f"add a column named '{col.name}'"
-                            + (f" ({col.unit})" if col.unit else "") + "; see docs/data.md", column=col.name)
+            raise DataError(
+                spec.file,
+                "the column is missing",
+                f"add a column named '{col.name}'" + (f" ({col.unit})" if col.unit else "") + "; see docs/data.md",
+                column=col.name,
+            )
     df = pd.DataFrame({c.name: _coerce(spec, c, raw) for c in spec.columns}, index=raw.index)
     if spec.key:
         dup = df.duplicated(list(spec.key), keep="first")
@@ -165,9 +173,13 @@ def read_table(folder: Path, spec: schema.TableSpec) -> pd.DataFrame:
             i = int(np.flatnonzero(dup.to_numpy())[0])
             first = int(np.flatnonzero((df[list(spec.key)] == df.iloc[i][list(spec.key)]).all(axis=1).to_numpy())[0])
             key = ", ".join(str(df.iloc[i][k]) for k in spec.key)
-            raise DataError(spec.file, f"duplicate {' + '.join(spec.key)} '{key}' (first on row {first + 2})",
-                            "give each row its own id, or remove the repeated row",
-                            row=i + 2, column=spec.key[0] if len(spec.key) == 1 else None)
+            raise DataError(
+                spec.file,
+                f"duplicate {' + '.join(spec.key)} '{key}' (first on row {first + 2})",
+                "give each row its own id, or remove the repeated row",
+                row=i + 2,
+                column=spec.key[0] if len(spec.key) == 1 else None,
+            )
     return df
 
 
@@ -178,8 +190,11 @@ def _geo_path(folder: Path, stem: str) -> Path:
         p = folder / f"{stem}{suffix}"
         if p.exists():
             return p
-    raise DataError(f"{stem}.geojson", f"the file is missing from {folder}",
-                    f"add {stem}.geojson (or .gpkg/.shp) with the boundaries (see docs/data.md)")
+    raise DataError(
+        f"{stem}.geojson",
+        f"the file is missing from {folder}",
+        f"add {stem}.geojson (or .gpkg/.shp) with the boundaries (see docs/data.md)",
+    )
 
 
 def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFrame:
@@ -193,8 +208,11 @@ def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFra
         try:
             declared = "crs" in json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise DataError(name, f"the file is not valid GeoJSON ({exc.msg}, line {exc.lineno})",
-                            "re-export the boundaries as GeoJSON") from None
+            raise DataError(
+                name,
+                f"the file is not valid GeoJSON ({exc.msg}, line {exc.lineno})",
+                "re-export the boundaries as GeoJSON",
+            ) from None
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file
@@ -204,29 +222,42 @@ def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFra
     if path.suffix == ".geojson" and not declared:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise DataError(name, "the file has no CRS and its coordinates are not longitude/latitude",
-                            "write the file with its CRS (for British National Grid metres, EPSG:27700)")
+            raise DataError(
+                name,
+                "the file has no CRS and its coordinates are not longitude/latitude",
+                "write the file with its CRS (for British National Grid metres, EPSG:27700)",
+            )
         gdf = gdf.set_crs(WGS84, allow_override=True)
     if gdf.crs is None:
-        raise DataError(name, "the file has no CRS (coordinate reference system)",
-                        "write the file with its CRS, e.g. EPSG:4326 or EPSG:27700 (a shapefile needs its .prj)")
+        raise DataError(
+            name,
+            "the file has no CRS (coordinate reference system)",
+            "write the file with its CRS, e.g. EPSG:4326 or EPSG:27700 (a shapefile needs its .prj)",
+        )
     try:
         gdf = gdf.to_crs(BNG)
     except (CRSError, ValueError) as exc:
-        raise DataError(name, f"the CRS {gdf.crs} cannot be reprojected to British National Grid ({exc})",
-                        "write the file in EPSG:4326 or EPSG:27700") from None
+        raise DataError(
+            name,
+            f"the CRS {gdf.crs} cannot be reprojected to British National Grid ({exc})",
+            "write the file in EPSG:4326 or EPSG:27700",
+        ) from None
     for col, kind in columns.items():
         if col not in gdf.columns:
-            raise DataError(name, "the column is missing", f"add a property named '{col}' to every feature",
-                            column=col)
+            raise DataError(name, "the column is missing", f"add a property named '{col}' to every feature", column=col)
         if kind == "float":
             vals = pd.to_numeric(gdf[col], errors="coerce")
             bad = vals.isna() | (vals < 0)
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise DataError(name, f"'{gdf[col].iloc[i]}' is not a number of 0 or more",
-                                f"give {col} as a number", row=i + 1, row_id=str(gdf.iloc[i].get("zone_id", "")),
-                                column=col)
+                raise DataError(
+                    name,
+                    f"'{gdf[col].iloc[i]}' is not a number of 0 or more",
+                    f"give {col} as a number",
+                    row=i + 1,
+                    row_id=str(gdf.iloc[i].get("zone_id", "")),
+                    column=col,
+                )
             gdf[col] = vals.astype(float)
         else:
             s = gdf[col].astype("string")
@@ -256,31 +287,54 @@ def read_zones(folder: Path, level: str, districts: gpd.GeoDataFrame) -> gpd.Geo
     dup = z["zone_id"].duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataError(name, f"duplicate zone_id '{z['zone_id'].iloc[i]}'", "give each zone its own id", row=i + 1,
-                        column="zone_id")
+        raise DataError(
+            name,
+            f"duplicate zone_id '{z['zone_id'].iloc[i]}'",
+            "give each zone its own id",
+            row=i + 1,
+            column="zone_id",
+        )
     unknown = ~z["district_id"].isin(districts["district_id"])
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataError(name, f"district_id '{z['district_id'].iloc[i]}' is not in districts.geojson",
-                        "use one of the district ids in districts.geojson", row=i + 1,
-                        row_id=f"zone_id '{z['zone_id'].iloc[i]}'", column="district_id")
+        raise DataError(
+            name,
+            f"district_id '{z['district_id'].iloc[i]}' is not in districts.geojson",
+            "use one of the district ids in districts.geojson",
+            row=i + 1,
+            row_id=f"zone_id '{z['zone_id'].iloc[i]}'",
+            column="district_id",
+        )
     z["x"], z["y"] = _lonlat_to_bng(z["point_lon"], z["point_lat"])
     keep = ["zone_id", "zone_name", "district_id", "children_0_15", "x", "y", "geometry"]
     z = z[keep]
     if level == "district":
         w = z["children_0_15"].clip(lower=1e-9)
         agg = (
-            pd.DataFrame({"district_id": z["district_id"], "children_0_15": z["children_0_15"],
-                          "wx": z["x"] * w, "wy": z["y"] * w, "w": w})
+            pd.DataFrame(
+                {
+                    "district_id": z["district_id"],
+                    "children_0_15": z["children_0_15"],
+                    "wx": z["x"] * w,
+                    "wy": z["y"] * w,
+                    "w": w,
+                }
+            )
             .groupby("district_id")
             .sum()
         )
         d = districts.set_index("district_id").loc[agg.index]
         z = gpd.GeoDataFrame(
-            {"zone_id": agg.index, "zone_name": d["district_name"].to_numpy(), "district_id": agg.index,
-             "children_0_15": agg["children_0_15"].to_numpy(), "x": (agg["wx"] / agg["w"]).to_numpy(),
-             "y": (agg["wy"] / agg["w"]).to_numpy()},
-            geometry=d.geometry.to_numpy(), crs=BNG,
+            {
+                "zone_id": agg.index,
+                "zone_name": d["district_name"].to_numpy(),
+                "district_id": agg.index,
+                "children_0_15": agg["children_0_15"].to_numpy(),
+                "x": (agg["wx"] / agg["w"]).to_numpy(),
+                "y": (agg["wy"] / agg["w"]).to_numpy(),
+            },
+            geometry=d.geometry.to_numpy(),
+            crs=BNG,
         )
     return z.reset_index(drop=True)
 
