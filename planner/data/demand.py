@@ -1,0 +1,49 @@
+"""Specialist demand by zone, need group, phase and year, derived from the county tables.
+
+County demand for specialist places = children with plans (the projection) x the share of each need group and
+phase in a specialist placement in the base year. It is apportioned to zones by children aged 15 and under
+(Census 2021): an estimate, since no public source gives plans by small area.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from planner.data.load import PlanningData
+
+
+def specialist_share(data: PlanningData) -> pd.Series:
+    """Share of plans in a specialist placement in the base year, by (need_group, phase)."""
+    bp = data.base_placements
+    total = bp.groupby(["need_group", "phase"])["pupils"].sum()
+    spec = bp[bp["placement_type"].isin(data.specialist_types)].groupby(["need_group", "phase"])["pupils"].sum()
+    return (spec.reindex(total.index).fillna(0.0) / total.where(total > 0)).fillna(0.0).rename("specialist_share")
+
+
+def county_demand(data: PlanningData, projection: str, scale: float = 1.0) -> pd.DataFrame:
+    """Plans and specialist demand by year, need group and phase for one projection (placed phases only)."""
+    plans = data.plans[(data.plans["scenario"] == projection) & data.plans["phase"].isin(data.placed_phases)]
+    if plans.empty:
+        known = ", ".join(sorted(data.plans["scenario"].unique()))
+        raise ValueError(f"plans.csv has no projection named '{projection}' (it has: {known})")
+    share = specialist_share(data)
+    out = plans[["year", "need_group", "phase", "plans"]].copy()
+    out.loc[out["year"] > data.base_year, "plans"] *= scale  # the base year is observed, not projected
+    idx = pd.MultiIndex.from_frame(out[["need_group", "phase"]])
+    out["demand"] = out["plans"].to_numpy() * share.reindex(idx).fillna(0.0).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def zone_weights(data: PlanningData) -> pd.Series:
+    """Each zone's share of the county's children aged 15 and under."""
+    kids = data.zones.set_index("zone_id")["children_0_15"]
+    return kids / kids.sum()
+
+
+def zone_demand(data: PlanningData, projection: str, scale: float = 1.0) -> pd.DataFrame:
+    """Specialist demand by zone, need group, phase and year (pupils, fractional)."""
+    county = county_demand(data, projection, scale)
+    w = zone_weights(data)
+    out = county.merge(pd.DataFrame({"zone_id": w.index, "weight": w.to_numpy()}), how="cross")
+    out["demand"] = out["demand"] * out["weight"]
+    return out[["zone_id", "need_group", "phase", "year", "demand"]]
