@@ -150,12 +150,23 @@ def read_table(folder: Path, spec: schema.TableSpec) -> pd.DataFrame:
     if not path.read_text(encoding="utf-8-sig").strip():
         raise DataError(spec.file, "the file is empty", "write the header row and the data rows (see docs/data.md)")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(
             spec.file, f"the file cannot be read as CSV ({exc})", "save it as comma-separated UTF-8 text"
         ) from None
     raw.columns = [c.strip() for c in raw.columns]
+    # blank rows at the end are harmless; one inside the table would shift the row number of every later error
+    blank = np.all([raw[c].str.strip().eq("").to_numpy() for c in raw.columns], axis=0)
+    n = len(blank) - int(np.cumprod(blank[::-1]).sum())
+    raw = raw.iloc[:n]
+    if blank[:n].any():
+        raise DataError(
+            spec.file,
+            "the row is blank",
+            "delete the blank row, or fill it in",
+            row=int(np.flatnonzero(blank[:n])[0]) + 2,
+        )
     if raw.empty:
         raise DataError(spec.file, "the file has a header but no rows", "add the data rows")
     for col in spec.columns:
@@ -219,6 +230,8 @@ def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFra
         raise DataError(name, f"the file cannot be read ({exc})", "re-export the boundaries as GeoJSON") from None
     if gdf.empty:
         raise DataError(name, "the file has no features", "add the zone boundaries")
+    if path.suffix == ".shp":  # a shapefile cuts column names to 10 characters
+        gdf = gdf.rename(columns={c[:10]: c for c in columns if c[:10] != c and c not in gdf.columns})
     if path.suffix == ".geojson" and not declared:
         minx, miny, maxx, maxy = gdf.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
@@ -247,12 +260,13 @@ def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFra
             raise DataError(name, "the column is missing", f"add a property named '{col}' to every feature", column=col)
         if kind == "float":
             vals = pd.to_numeric(gdf[col], errors="coerce")
-            bad = vals.isna() | (vals < 0)
+            non_negative = col.startswith("children")
+            bad = vals.isna() | ((vals < 0) if non_negative else False)
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
                     name,
-                    f"'{gdf[col].iloc[i]}' is not a number of 0 or more",
+                    f"'{gdf[col].iloc[i]}' is not a number" + (" of 0 or more" if non_negative else ""),
                     f"give {col} as a number",
                     row=i + 1,
                     row_id=str(gdf.iloc[i].get("zone_id", "")),

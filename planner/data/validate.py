@@ -45,7 +45,6 @@ def validate_data(data: PlanningData) -> list[str]:
     phases = set(data.phases["phase"])
     ptypes = set(data.placement_types["placement_type"])
     districts = set(data.districts["district_id"])
-    base = data.base_year
 
     for name, why in schema.REQUIRED_PARAMETERS.items():
         if name not in data.parameters.index:
@@ -55,6 +54,7 @@ def validate_data(data: PlanningData) -> list[str]:
                 f"add a row with name '{name}' and its value",
                 column="name",
             )
+    base = data.base_year
 
     # phases
     ph = data.phases
@@ -150,7 +150,8 @@ def _check_plans(data: PlanningData, groups: set[str], base: int) -> None:
         r = plans.loc[i]
         raise DataError(
             "plans.csv",
-            f"plans fall from {prev.loc[i]:.1f} to {r['plans']:.1f} ({r['scenario']}, {r['need_group']}, {r['phase']}), "
+            f"plans fall from {prev.loc[i]:.1f} to {r['plans']:.1f} "
+            f"({r['scenario']}, {r['need_group']}, {r['phase']}), "
             f"faster than the phase's stay rate {stay[r['phase']]:.3f} allows: children already placed could not "
             "all stay",
             "check the projection, or lower stay_rate for the phase in phases.csv",
@@ -216,7 +217,7 @@ def _check_location(
                 "give lon and lat (WGS84 degrees), or set out_of_county to true with journey_km",
                 row=i + 2,
                 row_id=rid,
-                column="lon",
+                column="lon" if pd.isna(r["lon"]) else "lat",
             )
         if not shapely.dwithin(county, shapely.points(r["x"], r["y"]), COUNTY_BUFFER_M):
             raise DataError(
