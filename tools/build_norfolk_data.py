@@ -1039,7 +1039,8 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
     def add(opt: dict, size_list: list[int], kind: str) -> None:
         lead, lbasis, lsrc = LEAD_TIME[kind]
         cpp, cbasis, csrc = CAPEX_PER_PLACE[kind]
-        opt.update(lead_time_years=lead, earliest_start=EARLIEST_START, lead_time_basis=lbasis)
+        sizing = "menu" if kind == "new_school" else "range"
+        opt.update(lead_time_years=lead, earliest_start=EARLIEST_START, lead_time_basis=lbasis, sizing=sizing)
         opt["source"] = opt["source"] + f"; lead time {lead} years ({lsrc}); capital {cpp:,}/place ({csrc})"
         opts.append(opt)
         for s in size_list:

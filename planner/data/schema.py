@@ -38,6 +38,7 @@ class TableSpec:
 
 SETTING_TYPES = ("special", "srb", "ap", "independent")
 PROJECT_TYPES = ("new_school", "expansion", "srb", "ap")
+SIZINGS = ("menu", "range")
 
 _basis = Column("basis", "str", choices=BASIS, fix="write sourced, derived or estimate")
 _source = Column("source", "str", nullable=True)
@@ -193,6 +194,12 @@ OPTIONS = TableSpec(
         ),
         Column("earliest_start", "int", min=2000, max=2100),
         Column("lead_time_basis", "str", choices=BASIS),
+        Column(
+            "sizing",
+            "str",
+            choices=SIZINGS,
+            fix="write menu (only the listed sizes) or range (any size from the smallest to the largest listed)",
+        ),
     ),
     key=("option_id",),
 )

@@ -1,0 +1,278 @@
+"""Sparse index sets and plain-number coefficients, computed once (with numpy) from ModelInputs.
+
+Nothing here creates Pyomo components. The formulation places each year's new entrants: with x[a,t] the pupils
+of cohort c in setting s (arc a = (c,s)) and r_p the phase's stay rate,
+
+    x[a,t] = r_p x[a,t-1] + n[a,t],   n[a,t] >= 0                                            (continuity)
+
+so sum_s x[c,s,t] = D[c,t] for every t is the same as sum_s n[c,s,t] = D[c,t] - r_p D[c,t-1] = N[c,t] (the new
+plans and phase transitions of year t). Continuity holds by construction and needs no rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.inputs import ModelInputs
+
+MONEY = 1e6  # model money unit: GBP million
+
+
+@dataclass
+class ModelIndex:
+    """Arrays and lookups the constraint builders read. Money in GBP million."""
+
+    years: list[int]
+    target_years: list[int]
+    n_arcs: int
+    settings: list[str]
+    phases: list[str]
+    # arcs (a): cohort, setting position, phase position, stay rate, base pupils, road km
+    arc_cohort: np.ndarray
+    arc_setting: np.ndarray
+    arc_phase: np.ndarray
+    arc_stay: np.ndarray
+    arc_km: np.ndarray
+    # demand rows: (cohort, year position) -> arcs and new entrants N
+    demand_rows: list[tuple[int, int]]
+    demand_arcs: list[np.ndarray]
+    demand_rhs: np.ndarray
+    # pupils in setting s of phase p: (s, p) pairs, their arcs, stay rate and base-year pupils
+    sp_pairs: list[tuple[int, int]]
+    sp_arcs: list[np.ndarray]
+    sp_stay: np.ndarray
+    sp_base: np.ndarray
+    # capacity: finite places by setting and year (existing + committed), and projects adding places
+    capped: list[int]
+    fixed_places: np.ndarray  # (settings, years), NaN = unlimited
+    # projects p = (option, size): places, setting, site; Open[p,i] = 1 if open by years[i] (monotone)
+    n_projects: int
+    project_setting: np.ndarray  # setting position
+    project_site: list[str]
+    project_option: list[str]
+    project_places: np.ndarray  # the size (menu) or the largest size (range)
+    project_min: np.ndarray  # the smallest size of a range project
+    project_range: np.ndarray  # bool: any size in [min, max], growing over time (else one fixed size)
+    project_first: np.ndarray  # position of the first year it could be open
+    open_index: list[tuple[int, int]]  # (p, i) for every year i it could be open
+    places_index: list[tuple[int, int]]  # (p, i) of range projects: Places[p,i] is a variable
+    forced_sites: set[str]
+    forced_options: dict[str, list[int]]
+    capital_use: dict[int, list[tuple[float, str, int, int]]]  # year i -> [(GBP m, "Open"|"Places", p, i')]
+    capital_cum_budget: np.ndarray  # (years,) GBP m available by the end of each year
+    # money
+    top_up: np.ndarray  # (settings, years) GBP m per pupil per year
+    place_funding: np.ndarray  # (settings, years) GBP m per commissioned place per year
+    budget_rhs: dict[int, float]  # target year -> income - spending the model cannot change, GBP m
+    discount: np.ndarray  # (years,)
+    new_cost: np.ndarray  # (arcs, years) objective coefficient of n[a,t]: discounted transport of its stay
+    pupils_cost: np.ndarray  # (sp pairs, years) objective coefficient of pupils: discounted top-up / fee
+    open_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Open[p,i]
+    places_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Places[p,i]
+
+    def var(self, a: int | np.ndarray, i: int) -> int | np.ndarray:
+        """Position of n[a, years[i]] in the flat New variable."""
+        return a * len(self.years) + i
+
+
+def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
+    """Index the inputs. continuity=False treats every pupil as re-placeable each year (a relaxation for tests)."""
+    years = list(inp.years)
+    T = len(years)
+    settings = list(inp.settings.index)
+    s_pos = {s: i for i, s in enumerate(settings)}
+    phases = sorted(inp.cohorts["phase"].unique())
+    p_pos = {p: i for i, p in enumerate(phases)}
+    arcs = inp.arcs
+    coh = inp.cohorts
+    a_cohort = arcs["cohort"].to_numpy(dtype=np.int64)
+    a_setting = arcs["setting_id"].map(s_pos).to_numpy(dtype=np.int64)
+    a_phase = coh["phase"].map(p_pos).reindex(a_cohort).to_numpy(dtype=np.int64)
+    stay_c = coh["stay_rate"].astype(float) if continuity else coh["stay_rate"] * 0.0
+    a_stay = stay_c.reindex(a_cohort).to_numpy(dtype=float)
+    a_km = arcs["road_km"].to_numpy(dtype=float)
+    a_x0 = arcs["base_pupils"].to_numpy(dtype=float) if continuity else np.zeros(len(arcs))
+
+    # ---- demand rows: new entrants per cohort and year
+    dem = inp.demand.pivot(index="cohort", columns="year", values="demand")
+    d_all = dem[[inp.base_year, *years]].to_numpy(dtype=float)
+    stay_rows = stay_c.reindex(dem.index).to_numpy(dtype=float)
+    new_entrants = d_all[:, 1:] - stay_rows[:, None] * d_all[:, :-1]
+    new_entrants = np.where(new_entrants < 1e-9, 0.0, new_entrants)
+    order = np.argsort(a_cohort, kind="stable")
+    bounds = np.searchsorted(a_cohort[order], dem.index.to_numpy())
+    ends = np.append(bounds[1:], len(order))
+    demand_rows, demand_arcs, rhs = [], [], []
+    for r, c in enumerate(dem.index):
+        arcs_c = order[bounds[r] : ends[r]]
+        for i in range(T):
+            demand_rows.append((int(c), i))
+            demand_arcs.append(arcs_c)
+            rhs.append(new_entrants[r, i])
+
+    # ---- pupils by setting and phase: arcs, stay and base-year pupils (allowed arcs and legacy alike)
+    leg = inp.legacy[inp.legacy["year"] == years[0]]
+    base_sp: dict[tuple[int, int], float] = {}
+    for s, p, x in zip(a_setting, a_phase, a_x0, strict=True):
+        base_sp[(s, p)] = base_sp.get((s, p), 0.0) + x
+    if continuity and len(leg):
+        leg_phase = coh["phase"].reindex(leg["cohort"]).map(p_pos).to_numpy()
+        leg_stay = stay_c.reindex(leg["cohort"]).to_numpy(dtype=float)
+        for s, p, x, r in zip(leg["setting_id"].map(s_pos), leg_phase, leg["pupils"], leg_stay, strict=True):
+            base_sp[(int(s), int(p))] = base_sp.get((int(s), int(p)), 0.0) + (x / r if r > 0 else 0.0)
+    key = a_setting * len(phases) + a_phase
+    order = np.argsort(key, kind="stable")
+    pairs = sorted(set(zip(a_setting.tolist(), a_phase.tolist(), strict=True)) | set(base_sp))
+    pair_key = np.array([s * len(phases) + p for s, p in pairs], dtype=np.int64)
+    lo = np.searchsorted(key[order], pair_key, side="left")
+    hi = np.searchsorted(key[order], pair_key, side="right")
+    sp_arcs = [order[a:b] for a, b in zip(lo, hi, strict=True)]
+    phase_stay = {p_pos[p]: float(stay_c[coh["phase"] == p].iloc[0]) for p in phases}
+    sp_stay = np.array([phase_stay[p] for _s, p in pairs])
+    sp_base = np.array([base_sp.get(sp, 0.0) for sp in pairs])
+
+    # ---- places
+    cap = inp.capacity.pivot(index="setting_id", columns="year", values="places").reindex(settings)[years]
+    fixed_places = cap.to_numpy(dtype=float)
+    pr = inp.projects
+    p_setting = pr["setting_id"].map(s_pos).to_numpy(dtype=np.int64)
+    year_pos = {t: i for i, t in enumerate(years)}
+    p_first = pr["first_opening"].map(year_pos).to_numpy(dtype=np.int64)
+    open_index = [(p, i) for p in range(len(pr)) for i in range(int(p_first[p]), T)]
+    has_place = set(a_setting.tolist()) | {s for s, _p in pairs} | set(p_setting.tolist())
+    capped = [s for s in range(len(settings)) if not np.isnan(fixed_places[s, 0]) and s in has_place]
+    forced_options: dict[str, list[int]] = {}
+    forced_sites: set[str] = set()
+    for oid in inp.forced_options:
+        ps = np.flatnonzero((pr["option_id"] == oid).to_numpy()).tolist()
+        if ps:
+            forced_options[oid] = ps
+        else:
+            forced_sites.add(oid)
+    p_range = (pr["sizing"] == "range").to_numpy()
+    places_index = [(p, i) for p, i in open_index if p_range[p]]
+    # capital spent by the end of year i. Places open in year z are paid for evenly over the L build years
+    # before z, so by the end of i a project has paid (1/L) sum_{z=i+1}^{i+L} of its capital as open in z
+    # (capacity beyond the horizon = at the horizon); with no lead time, its capital as open in i.
+    capital_use: dict[int, list[tuple[float, str, int, int]]] = {i: [] for i in range(T)}
+    for p, (fixed, per_place, lead, first) in enumerate(
+        zip(pr["capital_fixed"], pr["capital_per_place"], pr["lead_time"], p_first, strict=True)
+    ):
+        lead = int(lead)
+        for i in range(T):
+            zs = [i] if lead == 0 else [min(z, T - 1) for z in range(i + 1, i + lead + 1)]
+            share = 1.0 if lead == 0 else 1.0 / lead
+            for z in zs:
+                if z < first:
+                    continue
+                if fixed:
+                    capital_use[i].append((fixed * share / MONEY, "Open", p, z))
+                if p_range[p] and per_place:
+                    capital_use[i].append((per_place * share / MONEY, "Places", p, z))
+    budget = inp.capital_budget.reindex(years).fillna(0.0).to_numpy(dtype=float) / MONEY
+
+    # ---- money
+    st = inp.settings["setting_type"]
+    uc = inp.unit_costs
+    top_up = np.array([[uc.loc[(st[s], t), "top_up"] for t in years] for s in settings]) / MONEY
+    pf = np.array([[uc.loc[(st[s], t), "place_funding"] for t in years] for s in settings]) / MONEY
+    disc = inp.discount.reindex(years).to_numpy(dtype=float)
+    tr = inp.transport_per_km.reindex(years).to_numpy(dtype=float) / MONEY
+    # n[a,j] stays, decaying at r, in years i >= j: discounted transport sum_i delta_i tr_i km_a r^(i-j)
+    gap = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j
+    new_cost = np.zeros((len(arcs), T))
+    for r in np.unique(a_stay):
+        decay = np.where(gap >= 0, np.power(r, np.clip(gap, 0, None)), 0.0)  # (i, j)
+        w = (disc * tr) @ decay  # (j,)
+        sel = a_stay == r
+        new_cost[sel] = a_km[sel, None] * w[None, :]
+    sp_setting = np.array([s for s, _p in pairs], dtype=np.int64)
+    pupils_cost = top_up[sp_setting] * disc[None, :]
+
+    fixed_pf = np.nansum(np.nan_to_num(fixed_places) * pf, axis=0)
+    income = inp.income.groupby("year")["amount"].sum()
+    budget_rhs = {}
+    for i, t in enumerate(years):
+        if t in inp.target_years:
+            budget_rhs[t] = float(income[t] / MONEY - inp.other_spending[t] / MONEY - fixed_pf[i])
+    open_cost: dict[tuple[int, int], float] = {}
+    places_cost: dict[tuple[int, int], float] = {}
+    rho = inp.capital_charge_rate
+    p_places = pr["places"].to_numpy(dtype=float)
+    for p, i in open_index:
+        if p_range[p]:
+            places_cost[p, i] = float(disc[i] * pf[p_setting[p], i])
+        else:
+            open_cost[p, i] = float(disc[i] * pf[p_setting[p], i] * p_places[p])
+    if rho:  # a capital charge runs from the start of works: started by i <=> open by i + lead
+        for p, (fixed, per_place, lead) in enumerate(
+            zip(pr["capital_fixed"], pr["capital_per_place"], pr["lead_time"], strict=True)
+        ):
+            for i in range(T):
+                z = min(i + int(lead), T - 1)
+                if z < p_first[p]:
+                    continue
+                if fixed:
+                    open_cost[p, z] = open_cost.get((p, z), 0.0) + float(disc[i] * rho * fixed / MONEY)
+                if p_range[p] and per_place:
+                    places_cost[p, z] = places_cost.get((p, z), 0.0) + float(disc[i] * rho * per_place / MONEY)
+
+    return ModelIndex(
+        years=years,
+        target_years=list(inp.target_years),
+        n_arcs=len(arcs),
+        settings=settings,
+        phases=phases,
+        arc_cohort=a_cohort,
+        arc_setting=a_setting,
+        arc_phase=a_phase,
+        arc_stay=a_stay,
+        arc_km=a_km,
+        demand_rows=demand_rows,
+        demand_arcs=demand_arcs,
+        demand_rhs=np.asarray(rhs),
+        sp_pairs=pairs,
+        sp_arcs=sp_arcs,
+        sp_stay=sp_stay,
+        sp_base=sp_base,
+        capped=capped,
+        fixed_places=fixed_places,
+        n_projects=len(pr),
+        project_setting=p_setting,
+        project_site=pr["site_id"].tolist(),
+        project_option=pr["option_id"].tolist(),
+        project_places=p_places,
+        project_min=pr["min_places"].to_numpy(dtype=float),
+        project_range=p_range,
+        project_first=p_first,
+        open_index=open_index,
+        places_index=places_index,
+        forced_sites=forced_sites,
+        forced_options=forced_options,
+        capital_use=capital_use,
+        capital_cum_budget=np.cumsum(budget),
+        top_up=top_up,
+        place_funding=pf,
+        budget_rhs=budget_rhs,
+        discount=disc,
+        new_cost=new_cost,
+        pupils_cost=pupils_cost,
+        open_cost=open_cost,
+        places_cost=places_cost,
+    )
+
+
+def placements_from_new(ix: ModelIndex, inp: ModelInputs, new: np.ndarray) -> pd.DataFrame:
+    """Pupils on each arc each year, x[a,t] = r x[a,t-1] + n[a,t] from the base-year x0 (results, checks)."""
+    T = len(ix.years)
+    n = new.reshape(ix.n_arcs, T)
+    x = np.zeros_like(n)
+    prev = inp.arcs["base_pupils"].to_numpy(dtype=float) * (ix.arc_stay > 0)
+    for i in range(T):
+        x[:, i] = ix.arc_stay * prev + n[:, i]
+        prev = x[:, i]
+    out = pd.DataFrame(x, columns=ix.years, index=inp.arcs.index)
+    return out

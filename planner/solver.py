@@ -1,0 +1,170 @@
+"""The one module that talks to the solver: HiGHS through Pyomo.
+
+Interfaces (measured in docs/performance.md; see benchmarks/run.py):
+- "appsi": Pyomo's persistent HiGHS interface (pyomo.contrib.appsi); the model is handed to HiGHS once and
+  later solves (the second objective of the lexicographic pair) send only the changes, with a MIP start.
+- "lp": Pyomo's LP writer to a temporary file, read and solved by highspy; the solution is read back by name.
+The HiGHS log is shown as progress; a time limit returns the incumbent with its gap.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import highspy
+import pyomo.environ as pyo
+
+INTERFACES = ("appsi", "lp")
+
+
+@dataclass
+class SolverOptions:
+    time_limit: float | None = None  # seconds per solve
+    mip_gap: float = 1e-4  # relative
+    threads: int | None = None
+    interface: str = "appsi"
+    log: bool = True
+    highs_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SolveResult:
+    status: str  # optimal | time_limit | infeasible | unbounded | error
+    has_solution: bool
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    solve_seconds: float
+    handoff_seconds: float
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+class SolverError(RuntimeError):
+    """The solver could not return a plan."""
+
+
+def _gap(obj: float | None, bound: float | None) -> float | None:
+    if obj is None or bound is None:
+        return None
+    return abs(obj - bound) / max(abs(obj), 1e-9)
+
+
+class HighsSolver:
+    """Solves a Pyomo model with HiGHS; persistent across solves of the same model (appsi)."""
+
+    def __init__(self, options: SolverOptions | None = None) -> None:
+        self.options = options or SolverOptions()
+        if self.options.interface not in INTERFACES:
+            raise ValueError(f"unknown solver interface {self.options.interface!r}; use one of {INTERFACES}")
+        self._appsi = None
+
+    def _highs_options(self) -> dict[str, Any]:
+        o = self.options
+        opts: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
+        if o.time_limit is not None:
+            opts["time_limit"] = float(o.time_limit)
+        if o.threads:
+            opts["threads"] = int(o.threads)
+        opts.update(o.highs_options)
+        return opts
+
+    def solve(self, model: pyo.ConcreteModel, *, warm_start: bool = False) -> SolveResult:
+        if self.options.interface == "lp":
+            return self._solve_lp(model, warm_start)
+        return self._solve_appsi(model, warm_start)
+
+    # ------------------------------------------------------------------------------------------------------
+    def _solve_appsi(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
+        from pyomo.contrib.appsi.base import TerminationCondition as TC
+        from pyomo.contrib.appsi.solvers import Highs
+
+        t0 = time.perf_counter()
+        if self._appsi is None:
+            self._appsi = Highs()
+        opt = self._appsi
+        opt.config.stream_solver = self.options.log
+        opt.config.load_solution = False
+        opt.config.warmstart = warm_start
+        opt.config.mip_gap = self.options.mip_gap
+        opt.config.time_limit = self.options.time_limit
+        opt.highs_options = {k: v for k, v in self._highs_options().items() if k not in ("mip_rel_gap", "time_limit")}
+        if opt._model is not model:  # hand the model to HiGHS once
+            opt.set_instance(model)
+        handoff = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        res = opt.solve(model)
+        seconds = time.perf_counter() - t1
+        tc = res.termination_condition
+        info = opt._solver_model.getInfo()
+        has = res.best_feasible_objective is not None
+        if has:
+            res.solution_loader.load_vars()
+        status = {
+            TC.optimal: "optimal",
+            TC.maxTimeLimit: "time_limit",
+            TC.infeasible: "infeasible",
+            TC.unbounded: "unbounded",
+            TC.infeasibleOrUnbounded: "infeasible",
+        }.get(tc, "error")
+        obj = res.best_feasible_objective
+        bound = res.best_objective_bound
+        gap = float(info.mip_gap) if has and info.mip_gap < 1e30 else _gap(obj, bound)
+        return SolveResult(status, has, obj, bound, gap, seconds, handoff)
+
+    # ------------------------------------------------------------------------------------------------------
+    def _solve_lp(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "plan.lp"
+            _, smap_id = model.write(str(path), io_options={"symbolic_solver_labels": False})
+            smap = model.solutions.symbol_map[smap_id]
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", self.options.log)
+            h.readModel(str(path))
+        for k, v in self._highs_options().items():
+            h.setOptionValue(k, v)
+        lp = h.getLp()
+        names = list(lp.col_names_)
+        by_name = {name: smap.bySymbol[name] for name in names if name in smap.bySymbol}
+        if warm_start:
+            sol = highspy.HighsSolution()
+            sol.col_value = [float(by_name[n].value or 0.0) if n in by_name else 0.0 for n in names]
+            sol.value_valid = True
+            h.setSolution(sol)
+        handoff = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        h.run()
+        seconds = time.perf_counter() - t1
+        ms = h.getModelStatus()
+        info = h.getInfo()
+        has = info.primal_solution_status == 2  # feasible
+        if has:
+            values = h.getSolution().col_value
+            for n, v in zip(names, values, strict=True):
+                var = by_name.get(n)
+                if var is not None and not var.fixed:
+                    var.set_value(v, skip_validation=True)
+        status = {
+            highspy.HighsModelStatus.kOptimal: "optimal",
+            highspy.HighsModelStatus.kTimeLimit: "time_limit",
+            highspy.HighsModelStatus.kInfeasible: "infeasible",
+            highspy.HighsModelStatus.kUnbounded: "unbounded",
+            highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+        }.get(ms, "error")
+        obj = info.objective_function_value if has else None
+        bound = info.mip_dual_bound if info.mip_node_count >= 0 else obj
+        gap = float(info.mip_gap) if has and info.mip_node_count >= 0 else (0.0 if has else None)
+        return SolveResult(status, has, obj, bound, gap, seconds, handoff)
+
+
+def announce(message: str) -> None:
+    """A progress line (stderr keeps it apart from the HiGHS log and the summary)."""
+    print(message, file=sys.stderr, flush=True)
