@@ -144,8 +144,16 @@ def _settings_table(data: PlanningData, scen: Scenario, horizon_end: int) -> tup
     return settings, com
 
 
-def build_inputs(data: PlanningData, scen: Scenario, target_year: int | None = None) -> ModelInputs:
-    """Resolve data + scenario into model inputs. Raises ScenarioError for an override that does not fit the data."""
+RELAXABLE = ("reach", "suitability")
+
+
+def build_inputs(
+    data: PlanningData, scen: Scenario, target_year: int | None = None, relax: tuple[str, ...] = ()
+) -> ModelInputs:
+    """Resolve data + scenario into model inputs. Raises ScenarioError for an override that does not fit the data.
+
+    `relax` drops the arc rules named (reach, suitability): for tests that show what each rule does.
+    """
     base = data.base_year
     target = target_year if target_year is not None else (scen.target_year or 2029)
     horizon = scen.horizon_end or min(target + 2, data.last_year)
@@ -229,7 +237,7 @@ def build_inputs(data: PlanningData, scen: Scenario, target_year: int | None = N
         ph_ok = serves_phase(settings["min_age"].to_numpy(dtype=int), settings["max_age"].to_numpy(dtype=int), lo, hi)
         for g in groups:
             suit = np.array([g in n for n in needs]) & ph_ok
-            seed_all[(g, p)] = suit
+            seed_all[(g, p)] = suit | ("suitability" in relax)
     base_sgp: dict[tuple[str, str], np.ndarray] = {k: np.zeros(len(settings)) for k in seed_all}
     gp_list = list(seed_all)
     for st in data.specialist_types:
@@ -269,7 +277,7 @@ def build_inputs(data: PlanningData, scen: Scenario, target_year: int | None = N
         x0_total += x0.sum()
         x0_km += (x0 * km).sum()
         suit = seed_all[(g, p)] & available
-        reach_ok = (km <= reach[p] + 1e-9) | ~np.isin(s_types, STATE_TYPES)[None, :]
+        reach_ok = (km <= reach[p] + 1e-9) | ~np.isin(s_types, STATE_TYPES)[None, :] | ("reach" in relax)
         allowed = suit[None, :] & reach_ok
         # an independent place that costs at least the unlimited fallback in fees and in total is never chosen
         fb = suit & unlimited

@@ -129,9 +129,9 @@ def test_empty_file(folder: Path) -> None:
 
 
 def test_header_only_file(folder: Path) -> None:
-    header = (folder / "options.csv").read_text(encoding="utf-8").splitlines()[0]
-    (folder / "options.csv").write_text(header + "\n", encoding="utf-8")
-    expect_error(folder, "options.csv", problem="the file has a header but no rows")
+    header = (folder / "unit_costs.csv").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "unit_costs.csv").write_text(header + "\n", encoding="utf-8")
+    expect_error(folder, "unit_costs.csv", problem="the file has a header but no rows")
 
 
 def test_missing_column(folder: Path) -> None:

@@ -132,7 +132,7 @@ SPECIAL_SCHOOLS = {
     145529: (
         "complex needs",
         COMPLEX,
-        3,
+        2,
         19,
         225,
         2022,
@@ -235,7 +235,7 @@ NEW_SCHOOL_DESIGNATIONS = [
     ("ci", "communication and interaction (autism)", "CI", 5, 19),
     ("semh", "SEMH", "SEMH", 6, 16),
 ]
-NEW_SCHOOL_SIZES = [60, 100, 150]
+NEW_SCHOOL_SIZES = [90, 130, 170]
 EXPANSION_SIZES = [16, 32]
 SRB_SIZES = [8, 16, 25]
 AP_SIZES = [12, 24]
@@ -611,8 +611,8 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
                 base_pupils=roll,
                 places_basis=pb,
                 base_pupils_basis=E,
-                designation_basis=S if abasis == S else E,
-                source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; ages {abasis}; {note}; "
+                designation_basis=S,
+                source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; designation sourced, ages {abasis}; {note}; "
                 "base pupils = roll (estimate: all pupils on roll are Norfolk-funded)",
             )
         )
@@ -1066,7 +1066,7 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
                     lon=lo_,
                     lat=la_,
                     source=f"candidate site (estimate): {town}, located at {g.loc[urn, 'establishment_name']} "
-                    "as a proxy; sizes within the 60-179 places of Norfolk special schools",
+                    "as a proxy; sizes within the 88-170 places of the new special schools of 2018-26 (PROVISION.md 2b; estimate)",
                 ),
                 NEW_SCHOOL_SIZES,
                 "new_school",
@@ -1096,6 +1096,7 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
         )
     taken = set(settings["urn"].dropna().astype(int)) | set(commitments["urn"].dropna().astype(int))
     taken |= {u for *_x, u in NEW_SCHOOL_SITES}
+    taken |= {145196, 142883}  # proxy locations of the two LFI schools
     for c in commitments.itertuples():
         if c.project_id.startswith("lfi-srb"):
             near = g[(g.longitude == c.lon) & (g.latitude == c.lat)]

@@ -167,7 +167,7 @@ def read_table(folder: Path, spec: schema.TableSpec) -> pd.DataFrame:
             "delete the blank row, or fill it in",
             row=int(np.flatnonzero(blank[:n])[0]) + 2,
         )
-    if raw.empty:
+    if raw.empty and not spec.may_be_empty:
         raise DataError(spec.file, "the file has a header but no rows", "add the data rows")
     for col in spec.columns:
         if col.name not in raw.columns:

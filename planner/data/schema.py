@@ -31,6 +31,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # columns that identify a row (unique)
     optional_columns: tuple[str, ...] = field(default_factory=tuple)
+    may_be_empty: bool = False  # a header with no rows is allowed (no commitments, say)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -164,6 +165,7 @@ COMMITMENTS = TableSpec(
         _source,
     ),
     key=("project_id",),
+    may_be_empty=True,
 )
 
 OPTIONS = TableSpec(
@@ -202,6 +204,7 @@ OPTIONS = TableSpec(
         ),
     ),
     key=("option_id",),
+    may_be_empty=True,
 )
 
 OPTION_SIZES = TableSpec(
@@ -213,6 +216,7 @@ OPTION_SIZES = TableSpec(
         _basis,
     ),
     key=("option_id", "places"),
+    may_be_empty=True,
 )
 
 UNIT_COSTS = TableSpec(
