@@ -292,6 +292,15 @@ def build_inputs(
                     & ~unlimited[None, :]
                 )
             allowed &= ~dominated
+        # new state placements: the nearest few suitable settings of each kind (scenario state_choices)
+        if scen.state_choices:
+            for st in STATE_TYPES:
+                cand = np.flatnonzero(s_types == st)
+                if len(cand) <= scen.state_choices:
+                    continue
+                d = np.where(allowed[:, cand], km[:, cand], np.inf)
+                rank = np.argsort(np.argsort(d, axis=1, kind="stable"), axis=1)
+                allowed[:, cand] &= rank < scen.state_choices
         # new independent placements in the county: the nearest few suitable schools (scenario independent_choices)
         k = scen.independent_choices
         ind = np.flatnonzero((s_types == "independent") & ~unlimited & suit)

@@ -115,7 +115,7 @@ def plan(
     progress(f"[{scenario.name}] phase 1 of 2: the smallest high-needs shortfall from {inp.target_year}")
     r1 = solver.solve(m)
     _raise_if_no_plan(r1, inp, "phase 1")
-    shortfall = max(0.0, r1.objective or 0.0)
+    shortfall = max(0.0, sum(v.value or 0.0 for v in m.Shortfall.values()))
     if shortfall <= SHORTFALL_TOLERANCE:
         cap = 0.0
         for v in m.Shortfall.values():

@@ -14,6 +14,12 @@ import pyomo.environ as pyo
 from planner.model import constraints
 from planner.model.index import ModelIndex
 
+# Phase 1 weighs a pound of shortfall as 100 pounds of discounted cost: the shortfall comes first and cost only
+# breaks ties between equally short plans (a plain shortfall objective leaves the LP so degenerate that simplex
+# stalls). No plan trades GBP 1 of high-needs shortfall for GBP 100 of transport; phase 2 then finds the cheapest
+# plan with that shortfall.
+SHORTFALL_WEIGHT = 100.0
+
 DROPPABLE = ("capacity", "one_project_per_site", "capital_budget", "high_needs_balance")
 
 
@@ -46,7 +52,9 @@ def build_model(ix: ModelIndex, *, drop: Iterable[str] = ()) -> pyo.ConcreteMode
             m.Shortfall[t].fix(0)
 
     m.cost = pyo.Objective(expr=cost_expression(m, ix), sense=pyo.minimize)
-    m.shortfall = pyo.Objective(expr=sum(m.Shortfall[t] for t in ix.target_years), sense=pyo.minimize)
+    m.shortfall = pyo.Objective(
+        expr=SHORTFALL_WEIGHT * sum(m.Shortfall[t] for t in ix.target_years) + m.cost.expr, sense=pyo.minimize
+    )
     m.shortfall.deactivate()
     return m
 
@@ -70,7 +78,7 @@ def cost_expression(m: pyo.ConcreteModel, ix: ModelIndex):
 
 
 def use_shortfall_objective(m: pyo.ConcreteModel) -> None:
-    """Phase 1: minimise the total shortfall."""
+    """Phase 1: minimise the total shortfall (100 x shortfall + cost: cost breaks ties)."""
     m.cost.deactivate()
     m.shortfall.activate()
 
