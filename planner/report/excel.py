@@ -1,0 +1,261 @@
+"""plan.xlsx: a run's tables for officers who work in Excel, one sheet per table and an About sheet with units."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from planner.report.maps import year_label
+from planner.report.run_data import RunTables, project_refs
+
+EXCEL_MAX_ROWS = 1_048_575  # rows below the header row
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+GBP = '"£"#,##0'
+PUPILS = "#,##0.0"
+SHARE = "0.0%"
+KM = "0.0"
+WHOLE = "0"
+
+# sheet name, table, what it holds
+SHEETS: list[tuple[str, str, str]] = [
+    ("KPIs", "kpis", "Headline measures by year."),
+    (
+        "Budget",
+        "budget",
+        "The high-needs budget path by year: income, spending by line, balance, deficit; "
+        "transport and capital on their own lines, outside the balance.",
+    ),
+    ("Projects", "projects", "Committed projects and the options the plan builds, numbered as on the maps."),
+    ("Project years", "project_years", "Places open and capital spent by built option and year."),
+    ("Settings by year", "settings_by_year", "Places and pupils of every setting each year."),
+    ("Sufficiency", "sufficiency", "Demand and where it is met, by year, district, need group and phase."),
+    (
+        "Placements",
+        "placements",
+        "Pupils by year, district of home, need group, phase and setting (summed over the "
+        "home zones of each district; placements.csv has them by zone).",
+    ),
+]
+
+# column -> (meaning, unit)
+COLUMNS: dict[str, tuple[str, str]] = {
+    "year": ("year the academic and financial year ends: 2029 = 2028/29", "year"),
+    "ref": ("project number on the maps and in the report", ""),
+    "project_id": ("project id (commitments.csv or options.csv)", ""),
+    "site_id": ("site of the project", ""),
+    "setting_id": ("setting id (settings.csv, or the project's new setting)", ""),
+    "name": ("name", ""),
+    "setting_name": ("name of the setting the project adds places to", ""),
+    "urn": ("DfE unique reference number of the school", ""),
+    "kind": ("commitment (decided) or option (chosen by the plan)", ""),
+    "project_type": ("new_school, expansion, srb (resource base) or ap (alternative provision)", ""),
+    "setting_type": ("special, srb, ap or independent", ""),
+    "origin": ("existing setting, or added by a commitment or an option", ""),
+    "district_id": ("district (ONS code)", ""),
+    "district": ("district name", ""),
+    "zone_id": ("home zone (ONS code)", ""),
+    "lon": ("longitude", "degrees"),
+    "lat": ("latitude", "degrees"),
+    "needs": ("need groups served (CI, CL, SEMH, SP, OTHER), ';'-separated", ""),
+    "need_group": ("need group (need_groups.csv)", ""),
+    "phase": ("phase: primary, secondary, post16", ""),
+    "min_age": ("youngest age served", "years"),
+    "max_age": ("oldest age served", "years"),
+    "places": ("places (for projects: in the last planning year)", "places"),
+    "places_at_opening": ("places in the opening year", "places"),
+    "start_year": ("year building starts (options)", "year"),
+    "opening_year": ("first year the places are open", "year"),
+    "capital_cost": ("capital cost", "GBP"),
+    "capital_spent": ("capital spent in the year", "GBP"),
+    "out_of_county": ("setting outside Norfolk", "true/false"),
+    "pupils": ("pupils (expected values, so may be fractional)", "pupils"),
+    "journey_km": ("road journey from home zone to setting (pupil-weighted mean when summed)", "km"),
+    "legacy": ("pupils placed before the plan, staying in their setting", "true/false"),
+    "demand": ("specialist pupils of the district, need group and phase", "pupils"),
+    "state_places_in_district": ("places in the district's state settings designated for the need and phase", "places"),
+    "placed_locally": ("pupils in state settings in the county", "pupils"),
+    "placed_independent_or_out_of_county": ("pupils in independent or out-of-county settings", "pupils"),
+    "unmet_local_need": ("the same: need no state setting in the county meets", "pupils"),
+    "children_with_plans": ("children and young people with EHC plans", "pupils"),
+    "specialist_pupils": ("pupils in specialist settings placed by the model", "pupils"),
+    "share_mainstream": ("share of children with plans in mainstream (including SRBs)", "share"),
+    "share_state_specialist_in_county": ("share in state special schools, SRBs and AP in the county", "share"),
+    "share_independent": ("share in independent special schools", "share"),
+    "pupils_out_of_county": ("pupils in settings outside Norfolk", "pupils"),
+    "mean_journey_km": ("mean journey of specialist pupils", "km"),
+    "transport_cost": ("home-to-school transport (general fund, not high needs)", "GBP"),
+    "high_needs_spending": ("high-needs spending", "GBP"),
+    "in_year_balance": ("income minus spending in the year (negative = deficit)", "GBP"),
+    "cumulative_deficit": ("deficit carried at the year end", "GBP"),
+    "year_of_balance": ("first year from which the budget balances in-year every year", "year"),
+    "income_total": ("high-needs income", "GBP"),
+    "place_funding": ("place funding of state settings", "GBP"),
+    "other_high_needs": ("high-needs spending on children the model does not place", "GBP"),
+    "spending_total": ("high-needs spending", "GBP"),
+    "shortfall": ("spending above income in a target year", "GBP"),
+    "transport_general_fund": ("home-to-school transport (general fund)", "GBP"),
+    "capital_spent_options": ("capital spent on the options built", "GBP"),
+    "capital_budget": ("capital budget of the year (unspent capital carries forward)", "GBP"),
+}
+
+
+def column_info(col: str) -> tuple[str, str]:
+    if col in COLUMNS:
+        return COLUMNS[col]
+    if col.startswith("income_"):
+        return (f"income: {col[7:].replace('_', ' ')}", "GBP")
+    if col.startswith("top_ups_and_fees_"):
+        return (f"top-ups and fees: {col[17:]} settings", "GBP")
+    return ("", "")
+
+
+def number_format(col: str) -> str | None:
+    unit = column_info(col)[1]
+    return {"GBP": GBP, "pupils": PUPILS, "places": PUPILS, "share": SHARE, "km": KM, "year": WHOLE}.get(unit)
+
+
+def _value(v: Any) -> Any:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if math.isnan(float(v)) else float(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    return v
+
+
+def placements_by_district(placements: pd.DataFrame) -> pd.DataFrame:
+    """Placements summed over the home zones of each district; journey as the pupil-weighted mean."""
+    p = placements.assign(pupil_km=placements["pupils"] * placements["journey_km"].fillna(0))
+    keys = ["year", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county"]
+    g = p.groupby(keys, as_index=False)[["pupils", "pupil_km"]].sum()
+    g["journey_km"] = np.where(g["pupils"] > 0, g["pupil_km"] / g["pupils"].where(g["pupils"] > 0), np.nan)
+    return g.drop(columns="pupil_km")
+
+
+def _sheet(wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
+    ws = wb.create_sheet(title)
+    cols = list(df.columns)
+    for i, c in enumerate(cols, start=1):
+        w = (widths or {}).get(c) or min(max(len(c) + 2, 10), 40)
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    header = []
+    for c in cols:
+        cell = WriteOnlyCell(ws, value=c)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    ws.append(header)
+    fmts = [number_format(c) for c in cols]
+    values = [df[c].astype(object).to_numpy() for c in cols]
+    for i in range(len(df)):
+        row: list[Any] = []
+        for f, v in zip(fmts, values, strict=True):
+            x = _value(v[i])
+            if f is not None and isinstance(x, (int, float)) and not isinstance(x, bool):
+                cell = WriteOnlyCell(ws, value=x)
+                cell.number_format = f
+                row.append(cell)
+            else:
+                row.append(x)
+        ws.append(row)
+    if len(df):
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(df) + 1}"
+
+
+def _about(wb: Workbook, run: RunTables, sheets: Sequence[tuple[str, pd.DataFrame, str]]) -> None:
+    ws = wb.create_sheet("About", 0)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["C"].width = 14
+    bold = Font(bold=True)
+
+    def line(a: str = "", b: str = "", c: str = "", *, strong: bool = False) -> None:
+        cells = []
+        for v in (a, b, c):
+            cell = WriteOnlyCell(ws, value=v)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if strong:
+                cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    m = run.manifest
+    scen = run.scenario
+    line("SEND place plan", run.scenario_name, strong=True)
+    line("Scenario", str(scen.get("description", "")).replace("\n", " "))
+    line("Target year", f"the high-needs budget should balance in-year from {year_label(run.target_year)}")
+    line("Years", f"{year_label(run.base_year)} (base year, census) to {year_label(run.last_year)}")
+    line("Solver status", f"{m.get('status', '')}, gap {m.get('gap', 0):.2e}" if m.get("gap") is not None else "")
+    line("Home zones", run.zone_level)
+    line("Run folder", run.folder.name)
+    line("Created", str(m.get("created", "")))
+    line()
+    line(
+        "Units",
+        "Money in GBP (not thousands or millions). Pupils are expected values, so may be fractional. "
+        "Years are labelled by the year the academic and financial year ends: 2029 = 2028/29 (the January 2029 "
+        "census; the financial year April 2028 to March 2029). Journeys are road km.",
+    )
+    line()
+    line("Sheet", "What it holds", "Rows", strong=True)
+    for title, df, what in sheets:
+        line(title, what, str(len(df)))
+    line()
+    line("Column", "Meaning", "Unit", strong=True)
+    seen: set[str] = set()
+    for _, df, _ in sheets:
+        for c in df.columns:
+            if c not in seen:
+                seen.add(c)
+                meaning, unit = column_info(c)
+                line(c, meaning, unit)
+    line()
+    line(
+        "Attribution",
+        "Contains OS data © Crown copyright and database right; Contains ONS data © Crown "
+        "copyright; Contains public sector information licensed under the Open Government Licence v3.0.",
+    )
+
+
+def write_workbook(run: RunTables, path: str | Path, *, district_names: dict[str, str] | None = None) -> Path:
+    """Write plan.xlsx: an About sheet (scenario, units, every column explained) and one sheet per table."""
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    sheets: list[tuple[str, pd.DataFrame, str]] = []
+    for title, name, what in SHEETS:
+        df = run.tables[name]
+        if name == "projects":
+            df = project_refs(df)
+            df = df[["ref", *[c for c in df.columns if c != "ref"]]]
+        if name == "placements":
+            df = placements_by_district(df)
+            if len(df) > EXCEL_MAX_ROWS:  # never, for Norfolk; Excel would refuse the sheet
+                df = df.groupby(["year", "district_id", "need_group", "phase", "setting_type"], as_index=False)[
+                    "pupils"
+                ].sum()
+                what += " Too many rows for Excel: summed over settings of each type."
+        if district_names and "district_id" in df.columns:
+            i = list(df.columns).index("district_id")
+            df = df.copy()
+            df.insert(i + 1, "district", df["district_id"].map(district_names).fillna(""))
+        sheets.append((title, df, what))
+    _about(wb, run, sheets)
+    widths = {"name": 48, "setting_name": 40, "needs": 18, "district": 26, "project_id": 20, "setting_id": 18}
+    for title, df, _ in sheets:
+        _sheet(wb, title, df, widths)
+    wb.save(path)
+    return path
