@@ -48,8 +48,10 @@ class Scenario(BaseModel):
     capital_budget_scale: NonNeg = Field(1.0, description="multiplies every year's capital budget")
     reach_km: dict[str, NonNeg] = Field(default_factory=dict, description="phase -> longest journey, road km")
     state_choices: int = Field(
-        0, ge=0, description="new placements in state settings go to one of the nearest N suitable settings of "
-        "each kind (special, SRB, AP) within reach (0 = any within reach)"
+        0,
+        ge=0,
+        description="new placements in state settings go to one of the nearest N suitable settings of "
+        "each kind (special, SRB, AP) within reach (0 = any within reach)",
     )
     independent_choices: int = Field(
         3,

@@ -147,6 +147,28 @@ def _settings_table(data: PlanningData, scen: Scenario, horizon_end: int) -> tup
 RELAXABLE = ("reach", "suitability")
 
 
+def _check_demand_against_stay(demand_c: pd.DataFrame, phases: pd.DataFrame, scen: Scenario, relax) -> None:
+    """Refuse demand that falls faster than pupils leave: continuity keeps r_p x last year's pupils in place."""
+    if "continuity" in relax:
+        return
+    piv = demand_c.pivot_table(index=["need_group", "phase"], columns="year", values="demand").sort_index(axis=1)
+    stay = piv.index.get_level_values("phase").map(phases["stay_rate"]).to_numpy(dtype=float)
+    d = piv.to_numpy(dtype=float)
+    new = d[:, 1:] - stay[:, None] * d[:, :-1]
+    bad = np.argwhere(new < -1e-6 * np.maximum(d[:, :-1], 1.0))
+    if len(bad):
+        r, i = bad[0]
+        g, p = piv.index[r]
+        y0, y1 = piv.columns[i], piv.columns[i + 1]
+        raise _scenario_error(
+            scen,
+            "demand_scale" if scen.demand_scale != 1.0 else "demand_projection",
+            f"specialist demand for {g} / {p} falls from {d[r, i]:.1f} in {y0} to {d[r, i + 1]:.1f} in {y1}, "
+            f"faster than pupils leave (a stay rate of {stay[r]:.4f} keeps {stay[r] * d[r, i]:.1f} in place)",
+            "use a demand_scale nearer 1 or a projection that falls no faster than the exit rates in phases.csv",
+        )
+
+
 def build_inputs(
     data: PlanningData, scen: Scenario, target_year: int | None = None, relax: tuple[str, ...] = ()
 ) -> ModelInputs:
@@ -221,6 +243,7 @@ def build_inputs(
     # ---- cohorts and demand
     share = specialist_share(data)
     demand_c = county_demand(data, scen.demand_projection, scen.demand_scale)
+    _check_demand_against_stay(demand_c, phases, scen, relax)
     w = zone_weights(data)
     groups = data.need_groups["need_group"].tolist()
     bp = data.base_placements

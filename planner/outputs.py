@@ -63,7 +63,7 @@ class RunWriter:
 
     def table(self, name: str, df: pd.DataFrame) -> Path:
         path = self.tmp / f"{name}.csv"
-        df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
         return path
 
     def json(self, name: str, obj: dict[str, Any]) -> Path:

@@ -1,8 +1,9 @@
-"""Plan one scenario: inputs -> index -> model -> the lexicographic pair of solves -> result tables.
+"""Plan one scenario: inputs -> index -> model -> the lexicographic solves -> result tables.
 
-Phase 1 finds the smallest total shortfall of the high-needs budget in the target years; phase 2 finds the
-cheapest plan with no more shortfall than that (started from the phase-1 plan). When every year can balance,
-phase 1 proves a shortfall of zero and phase 2 is the ordinary cheapest plan.
+Phase 1 minimises 100 x shortfall + cost. If its plan has no shortfall it is already the cheapest balanced plan
+(at zero shortfall the objective is the cost), within the gap, and nothing more is solved. Otherwise phase 1b
+proves the smallest shortfall with the shortfall alone as objective (so "how far short" does not depend on the
+weight), started from the phase-1 plan, and phase 2 finds the cheapest plan with no more shortfall than that.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from planner.config import Scenario
 from planner.data.load import PlanningData
 from planner.inputs import RELAXABLE, ModelInputs, build_inputs
 from planner.model import ModelIndex, build_index, build_model
-from planner.model.build import use_cost_objective, use_shortfall_objective
+from planner.model.build import SHORTFALL_WEIGHT, use_cost_objective, use_shortfall_objective
 from planner.model.index import MONEY
 from planner.results import objective_breakdown, result_tables
-from planner.solver import HighsSolver, SolverError, SolveResult, SolverOptions, announce
+from planner.solver import HighsSolver, PartGap, SolverError, SolveResult, SolverOptions, announce
 
 SHORTFALL_TOLERANCE = 1e-6  # GBP m: below this a shortfall is zero
 
@@ -37,6 +38,7 @@ class PlanOutcome:
     cost_solve: SolveResult
     shortfall: float  # GBP, total over the target years (0 when the budget balances)
     timings: dict[str, float] = field(default_factory=dict)
+    solve_log: list[dict] = field(default_factory=list)  # one entry per solve, in order
     breakdown: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -112,27 +114,62 @@ def plan(
 
     solver = HighsSolver(options)
     use_shortfall_objective(m)
-    progress(f"[{scenario.name}] phase 1 of 2: the smallest high-needs shortfall from {inp.target_year}")
-    r1 = solver.solve(m)
+    progress(
+        f"[{scenario.name}] phase 1: the smallest high-needs shortfall from {inp.target_year}, then the cheapest plan"
+    )
+    gap1 = options.mip_gap
+    # stop once the plan's cost (not 100 x shortfall + cost) is proven within the gap (docs/model.md section 7)
+    r1 = solver.solve(m, gap_on_part=PartGap(list(m.Shortfall.values()), SHORTFALL_WEIGHT))
     _raise_if_no_plan(r1, inp, "phase 1")
-    shortfall = max(0.0, sum(v.value or 0.0 for v in m.Shortfall.values()))
+    r1 = _objective_from_model(r1, m)
+    log = [_log_entry("phase 1: 100 x shortfall + cost", r1, gap1)]
+    shortfall = _total_shortfall(m)
+    cost1 = float(pyo.value(m.cost.expr))
+    solves = [r1]
+    # phase 1's plan read as a cost solve: bound on cost = bound - 100 x shortfall (for plans no shorter)
+    r2 = SolveResult(
+        r1.status, True, cost1, None if r1.bound is None else r1.bound - SHORTFALL_WEIGHT * shortfall,
+        _cost_gap(r1, cost1), r1.solve_seconds, r1.handoff_seconds,
+    )  # fmt: skip
     if shortfall <= SHORTFALL_TOLERANCE:
-        cap = 0.0
-        for v in m.Shortfall.values():
-            v.fix(0.0)
+        # at e = 0 the phase-1 objective is the cost: the plan is the cheapest balanced plan within the gap
         progress(f"[{scenario.name}] the high-needs budget can balance in every year from {inp.target_year}")
     else:
-        cap = shortfall * (1 + 1e-9) + 1e-9
+        # prove the smallest shortfall with the shortfall alone as objective (no dependence on the weight)
+        kept = [(v, v.value) for v in m.component_data_objects(pyo.Var) if not v.fixed]
+        use_shortfall_objective(m, exact=True)
+        progress(f"[{scenario.name}] phase 1b: is GBP {shortfall:.2f}m the smallest shortfall? (shortfall alone)")
+        r1b = solver.solve(m, warm_start=True)
+        _raise_if_no_plan(r1b, inp, "phase 1b")
+        r1b = _objective_from_model(r1b, m)
+        log.append(_log_entry("phase 1b: shortfall alone", r1b, options.mip_gap))
+        solves.append(r1b)
+        least = _total_shortfall(m)
+        if least < shortfall - max(SHORTFALL_TOLERANCE, options.mip_gap * shortfall):
+            # a plan with less shortfall: the cheapest plan with that shortfall (phase 2)
+            shortfall = least
+            use_cost_objective(m, shortfall * (1 + 1e-9) + 1e-9)
+            progress(f"[{scenario.name}] phase 2: the cheapest plan with GBP {shortfall:.2f}m of shortfall")
+            r2 = solver.solve(m, warm_start=True)
+            _raise_if_no_plan(r2, inp, "phase 2")
+            r2 = _objective_from_model(r2, m)
+            log.append(_log_entry("phase 2: cost, shortfall capped", r2, options.mip_gap))
+            solves.append(r2)
+        else:
+            # the phase-1 plan has the smallest shortfall, and is the cheapest plan with it (phase-1 bound)
+            for v, x in kept:
+                v.set_value(x, skip_validation=True)
+            use_cost_objective(m, shortfall * (1 + 1e-9) + 1e-9)
+        r1 = SolveResult(
+            r1b.status, True, shortfall, r1b.bound, r1b.gap, r1.solve_seconds + r1b.solve_seconds,
+            r1.handoff_seconds + r1b.handoff_seconds,
+        )  # fmt: skip
         progress(
             f"[{scenario.name}] no plan balances the budget: smallest total shortfall GBP {shortfall:.2f}m "
             f"over {inp.target_years[0]}-{inp.target_years[-1]}"
         )
-    use_cost_objective(m, None if cap == 0.0 else cap)
-    progress(f"[{scenario.name}] phase 2 of 2: the cheapest plan with that shortfall")
-    r2 = solver.solve(m, warm_start=True)
-    _raise_if_no_plan(r2, inp, "phase 2")
-    timings["handoff_seconds"] = r1.handoff_seconds + r2.handoff_seconds
-    timings["solve_seconds"] = r1.solve_seconds + r2.solve_seconds
+    timings["handoff_seconds"] = sum(r.handoff_seconds for r in solves)
+    timings["solve_seconds"] = sum(r.solve_seconds for r in solves)
 
     t = time.perf_counter()
     tables = result_tables(inp, ix, m)
@@ -146,8 +183,44 @@ def plan(
         cost_solve=r2,
         shortfall=shortfall * MONEY,
         timings=timings,
+        solve_log=log,
         breakdown=objective_breakdown(inp, tables["budget"]),
     )
+
+
+def _total_shortfall(m: pyo.ConcreteModel) -> float:
+    return max(0.0, sum(v.value or 0.0 for v in m.Shortfall.values()))
+
+
+def _objective_from_model(r: SolveResult, m: pyo.ConcreteModel) -> SolveResult:
+    """The active objective at the loaded plan, and the bound that HiGHS's absolute gap implies.
+
+    HiGHS 1.16 can report a MIP's objective and bound without the constant its presolve took out (seen after a
+    MIP start: "feasible in the reduced space" at a different value), so the objective is recomputed here; the
+    absolute gap does not depend on that constant."""
+    value = float(pyo.value(next(m.component_data_objects(pyo.Objective, active=True))))
+    bound = None if r.objective is None or r.bound is None else value - max(0.0, r.objective - r.bound)
+    return SolveResult(r.status, r.has_solution, value, bound, r.gap, r.solve_seconds, r.handoff_seconds)
+
+
+def _log_entry(name: str, r: SolveResult, gap_requested: float) -> dict:
+    return {
+        "solve": name,
+        "status": r.status,
+        "objective_gbp_m": r.objective,
+        "bound_gbp_m": r.bound,
+        "gap_requested": gap_requested,
+        "gap": r.gap,
+        "seconds": r.solve_seconds,
+    }
+
+
+def _cost_gap(r: SolveResult, cost: float) -> float | None:
+    """Phase 1's absolute gap (on 100 x shortfall + cost) as a share of the plan's cost: for every plan with no more
+    shortfall, cost >= bound - 100 x shortfall, so this is the plan's gap on cost."""
+    if r.objective is None or r.bound is None:
+        return r.gap
+    return max(0.0, r.objective - r.bound) / max(abs(cost), 1e-9)
 
 
 def _raise_if_no_plan(r: SolveResult, inp: ModelInputs, phase: str) -> None:

@@ -36,6 +36,13 @@ def capacity_by_year(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> 
     return cap
 
 
+PROJECT_COLUMNS = [
+    "project_id", "site_id", "name", "urn", "kind", "project_type", "setting_type", "setting_id", "district_id",
+    "lon", "lat", "needs", "min_age", "max_age", "places", "places_at_opening", "start_year", "opening_year",
+    "capital_cost",
+]  # fmt: skip
+
+
 def projects_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd.DataFrame:
     """Commitments (as delivered in the scenario) and the options the plan builds."""
     s = inp.settings
@@ -106,9 +113,9 @@ def projects_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd
             )
         )
         del last
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+    out["setting_name"] = out["setting_id"].map(s["name"])
     if not out.empty:
-        out["setting_name"] = out["setting_id"].map(s["name"])
         out["urn"] = out["urn"].astype("Int64")
         out["start_year"] = out["start_year"].astype("Int64")
     return out

@@ -96,9 +96,10 @@ def manifest(args: argparse.Namespace, data_dir: Path, outcome: PlanOutcome, dat
                 "objective_gbp_m": r2.objective,
                 "bound_gbp_m": r2.bound,
                 "gap": r2.gap,
-                "seconds": r2.solve_seconds,
+                "gap_basis": "share of the plan's cost",
             },
         },
+        "solves": outcome.solve_log,
         "shortfall_gbp": outcome.shortfall,
         "objective_breakdown_gbp_discounted": outcome.breakdown,
         "size": {**inp.summary(), "variables": m.nvariables(), "constraints": m.nconstraints()},
@@ -121,7 +122,8 @@ def summary_text(outcome: PlanOutcome, out: Path) -> str:
     lines.append("Year   specialist  in Norfolk state  independent  mean km  transport  HN spend  balance  deficit")
     for y, r in k.iterrows():
         lines.append(
-            f"{y}   {r.specialist_pupils:10.0f}  {r.share_state_specialist_in_county:16.1%}  {r.share_independent:11.1%}"
+            f"{y}   {r.specialist_pupils:10.0f}  {r.share_state_specialist_in_county:16.1%}"
+            f"  {r.share_independent:11.1%}"
             f"  {r.mean_journey_km:7.1f}  {r.transport_cost / 1e6:8.1f}m  {r.high_needs_spending / 1e6:7.1f}m"
             f"  {b.loc[y, 'in_year_balance'] / 1e6:6.1f}m  {r.cumulative_deficit / 1e6:6.1f}m"
         )

@@ -9,6 +9,7 @@ The HiGHS log is shown as progress; a time limit returns the incumbent with its 
 
 from __future__ import annotations
 
+import logging
 import sys
 import tempfile
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import highspy
+import numpy as np
 import pyomo.environ as pyo
 
 INTERFACES = ("appsi", "lp")
@@ -47,6 +49,49 @@ class SolveResult:
         return self.status == "optimal"
 
 
+@dataclass
+class PartGap:
+    """The objective is weight x sum(variables) + a part; the gap is to be proven on the part alone."""
+
+    variables: list[Any]  # Pyomo variables
+    weight: float
+
+
+class _PartGapWatch:
+    """HiGHS callbacks that stop a solve once primal - dual <= gap x (incumbent objective - weight x its part vars)."""
+
+    def __init__(self, opt: Any, part: PartGap, gap: float, warm_start: bool) -> None:
+        self.h: highspy.Highs = opt._solver_model
+        self.cols = [opt._pyomo_var_to_solver_var_map[id(v)] for v in part.variables]
+        self.weight, self.gap, self.stopped = part.weight, gap, False
+        self.penalty: float | None = None  # weight x sum of the part's variables at the incumbent
+        if warm_start and all(v.value is not None for v in part.variables):
+            self.penalty = self.weight * sum(float(v.value) for v in part.variables)
+        self.h.cbMipImprovingSolution.subscribe(self._improved)
+        self.h.cbMipInterrupt.subscribe(self._check)
+
+    def _improved(self, e: Any) -> None:
+        x = e.data_out.mip_solution
+        self.penalty = self.weight * sum(float(x[c]) for c in self.cols)
+
+    def _check(self, e: Any) -> None:
+        primal, dual = e.data_out.mip_primal_bound, e.data_out.mip_dual_bound
+        if self.penalty is None or not np.isfinite(primal) or not np.isfinite(dual):
+            return
+        if primal - dual <= self.gap * max(abs(primal - self.penalty), 1e-9):
+            self.stopped = True
+            e.interrupt()
+
+    def part_gap(self, obj: float, bound: float, model: pyo.ConcreteModel) -> float:
+        del model
+        part = obj - (self.penalty or 0.0)
+        return max(0.0, obj - bound) / max(abs(part), 1e-9)
+
+    def close(self) -> None:
+        self.h.cbMipImprovingSolution.clear()
+        self.h.cbMipInterrupt.clear()
+
+
 class SolverError(RuntimeError):
     """The solver could not return a plan."""
 
@@ -65,6 +110,7 @@ class HighsSolver:
         if self.options.interface not in INTERFACES:
             raise ValueError(f"unknown solver interface {self.options.interface!r}; use one of {INTERFACES}")
         self._appsi = None
+        self._part: PartGap | None = None
 
     def _highs_options(self) -> dict[str, Any]:
         o = self.options
@@ -76,37 +122,72 @@ class HighsSolver:
         opts.update(o.highs_options)
         return opts
 
-    def solve(self, model: pyo.ConcreteModel, *, warm_start: bool = False) -> SolveResult:
+    def solve(
+        self, model: pyo.ConcreteModel, *, warm_start: bool = False, gap_on_part: PartGap | None = None
+    ) -> SolveResult:
+        """Solve with the active objective; warm_start uses the variables' values as a MIP start.
+
+        gap_on_part (appsi): stop as soon as the absolute gap is within the requested gap x the incumbent's
+        objective less weight x the part's variables (e.g. the cost part of 100 x shortfall + cost); the result's
+        gap is then measured on that part."""
+        self._part = gap_on_part
         if self.options.interface == "lp":
             return self._solve_lp(model, warm_start)
         return self._solve_appsi(model, warm_start)
 
-    # ------------------------------------------------------------------------------------------------------
-    def _solve_appsi(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
-        from pyomo.contrib.appsi.base import TerminationCondition as TC
+    def _instance(self, model: pyo.ConcreteModel) -> Any:
         from pyomo.contrib.appsi.solvers import Highs
 
-        t0 = time.perf_counter()
         if self._appsi is None:
             self._appsi = Highs()
         opt = self._appsi
+        if opt._model is not model:  # hand the model to HiGHS once
+            opt.set_instance(model)
+        else:
+            opt.update()
+        return opt
+
+    # ------------------------------------------------------------------------------------------------------
+    def _solve_appsi(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
+        from pyomo.contrib.appsi.base import TerminationCondition as TC
+
+        t0 = time.perf_counter()
+        opt = self._instance(model)
         opt.config.stream_solver = self.options.log
         opt.config.load_solution = False
         opt.config.warmstart = warm_start
-        opt.config.mip_gap = self.options.mip_gap
+        opt.config.mip_gap = 0.0 if self._part else self.options.mip_gap  # the part rule stops a watched solve
         opt.config.time_limit = self.options.time_limit
         opt.highs_options = {k: v for k, v in self._highs_options().items() if k not in ("mip_rel_gap", "time_limit")}
-        if opt._model is not model:  # hand the model to HiGHS once
-            opt.set_instance(model)
         handoff = time.perf_counter() - t0
+        watch = _PartGapWatch(opt, self._part, self.options.mip_gap, warm_start) if self._part else None
         t1 = time.perf_counter()
-        res = opt.solve(model)
+        appsi_log = logging.getLogger("pyomo.contrib.appsi.solvers.highs")
+        level = appsi_log.level
+        if watch:  # Pyomo warns of HiGHS's "interrupted" status, which here means the gap rule was met
+            appsi_log.setLevel(logging.ERROR)
+        try:
+            res = opt.solve(model)
+        finally:
+            appsi_log.setLevel(level)
+            if watch:
+                watch.close()
         seconds = time.perf_counter() - t1
         tc = res.termination_condition
-        info = opt._solver_model.getInfo()
+        h = opt._solver_model
+        info = h.getInfo()
         has = res.best_feasible_objective is not None
+        obj, bound = res.best_feasible_objective, res.best_objective_bound
         if has:
             res.solution_loader.load_vars()
+        elif watch and watch.stopped and info.primal_solution_status == 2:
+            # stopped by the part-gap rule (Pyomo does not read an interrupted solve): read HiGHS's incumbent
+            values = h.getSolution().col_value
+            for var_id, col in opt._pyomo_var_to_solver_var_map.items():
+                var = opt._vars[var_id][0]
+                if not var.fixed:
+                    var.set_value(values[col], skip_validation=True)
+            has, obj, bound, tc = True, info.objective_function_value, info.mip_dual_bound, TC.optimal
         status = {
             TC.optimal: "optimal",
             TC.maxTimeLimit: "time_limit",
@@ -114,9 +195,9 @@ class HighsSolver:
             TC.unbounded: "unbounded",
             TC.infeasibleOrUnbounded: "infeasible",
         }.get(tc, "error")
-        obj = res.best_feasible_objective
-        bound = res.best_objective_bound
         gap = float(info.mip_gap) if has and info.mip_gap < 1e30 else _gap(obj, bound)
+        if watch and has and obj is not None and bound is not None:
+            gap = watch.part_gap(obj, bound, model)
         return SolveResult(status, has, obj, bound, gap, seconds, handoff)
 
     # ------------------------------------------------------------------------------------------------------

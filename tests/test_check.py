@@ -22,6 +22,7 @@ from pyproj import Transformer
 
 from planner.check import CHECKS, CheckReport, check_run
 from planner.data import DataWarning, PlanningData, load_data
+from planner.config import ScenarioError
 
 REPO = Path(__file__).resolve().parents[1]
 STATE = ("special", "srb", "ap")
@@ -476,24 +477,12 @@ def test_settings_pupils_wrong(copy: RunCopy, data: PlanningData) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # inconsistencies found by the check (kept as expected failures until fixed)
-@pytest.mark.xfail(
-    strict=True,
-    reason="planner/outputs.py writes every table with float_format='%.6g': budget lines of GBP 100m+ are "
-    "rounded to GBP 100-1,000, so budget.csv's own lines do not add up to GBP 1",
-)
 def test_budget_written_to_the_pound(run_dir: Path) -> None:
     b = pd.read_csv(run_dir / "budget.csv")
     lines = ["place_funding", *[c for c in b.columns if c.startswith("top_ups_and_fees_")], "other_high_needs"]
     assert np.abs(b[lines].sum(axis=1) - b["spending_total"]).max() <= 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planner/inputs.py places base-year pupils from base_placements.csv's specialist totals (lines 269-276) "
-    "but sets demand from plans.csv x the specialist share (line 223); base_placements totals differ from the "
-    "base-year plans by up to 0.001 here (0.5 allowed by validation), so cohorts differ from their demand by "
-    "(x0 - D[b]) x stay_rate^(t - base) in every year",
-)
 def test_base_year_placements_equal_plans(data: PlanningData) -> None:
     bp = data.base_placements
     tot = bp[bp["phase"].isin(data.placed_phases)].groupby(["need_group", "phase"])["pupils"].sum()
@@ -502,15 +491,13 @@ def test_base_year_placements_equal_plans(data: PlanningData) -> None:
     assert np.abs(tot - plans).max() <= 1e-9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="planner/model/index.py line 104 sets negative new entrants to 0: with demand_scale < 1 the scaled "
-    "demand falls faster than the stay rate after the (unscaled) base year, which validation (plans.csv only) "
-    "does not see, so cohorts are placed above their demand (0.6: +439 pupils in 2026)",
-)
-def test_scaled_down_demand_is_met(tmp_path: Path, data: PlanningData) -> None:
+def test_demand_falling_faster_than_leavers_is_refused(tmp_path: Path, data: PlanningData) -> None:
+    """demand_scale 0.6 cuts 2026's demand below the pupils who stay from 2025: one clear scenario error."""
+    from planner.config import load_scenario
+    from planner.inputs import build_inputs
+
     scenario = tmp_path / "low.toml"
     scenario.write_text('name = "low"\ndemand_scale = 0.6\n')
-    out = solve(tmp_path / "run", "--scenario", str(scenario))
-    rep = check_run(out, data)
-    assert rep["demand"].passed, rep["demand"].worst
+    with pytest.raises(ScenarioError, match=r"low.toml, key 'demand_scale': specialist demand for .* falls from"):
+        build_inputs(data, load_scenario(str(scenario)), 2029)
+

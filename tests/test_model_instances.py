@@ -15,9 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from planner.check import check_run
 from planner.config import Scenario
 from planner.data import load_data
 from planner.plan import PlanOutcome, plan
+from planner.solve import main as solve_main
 from planner.solver import SolverOptions
 from tests.instances import Instance, write_instance
 
@@ -29,7 +31,16 @@ def solve(
 ) -> PlanOutcome:
     folder = write_instance(tmp_path / name, inst)
     data = load_data(folder)
-    return plan(data, Scenario(), target, SolverOptions(log=False), progress=lambda _m: None, without=without)
+    out = plan(data, Scenario(), target, SolverOptions(log=False), progress=lambda _m: None, without=without)
+    if not without:  # the full model's plan also passes the independent re-check, through the command line
+        run = tmp_path / f"{name}-run"
+        args = ["--year", str(target), "--data", str(folder), "--out", str(run), "--quiet", "--no-report"]
+        assert solve_main(args) == 0
+        report = check_run(run, data)
+        assert report.ok, str(report)
+        written = pd.read_csv(run / "budget.csv")
+        assert written["shortfall"].sum() == pytest.approx(out.tables["budget"]["shortfall"].sum(), abs=1)
+    return out
 
 
 def pupils(out: PlanOutcome, setting: str) -> dict[int, float]:
@@ -219,3 +230,21 @@ def test_deficit_balanced(tmp_path: Path) -> None:
     assert out.shortfall == 0
     assert total(out) == pytest.approx(250_000, abs=1)
     assert pd.isna(out.tables["kpis"]["year_of_balance"]).sum() == 0
+
+
+def test_shortfall_does_not_depend_on_the_weight(tmp_path: Path) -> None:
+    """The smallest shortfall comes first at any price. As test_deficit_shortfall, but S2's resource base costs
+    11,990 a pupil and lies 150 km away (reach 160 km): S2 saves the high-needs budget GBP 10 a pupil (11,990 v
+    12,000) and costs 150 x 100 - 500 = 14,500 more transport, so 100 x shortfall + cost prefers S1 (100 x 10 <
+    14,490) but the smallest shortfall needs S2. Income 50,000: S2 spends 119,900 a year, 69,900 short in 2026
+    and 2027: 139,800 in all (S1: 140,000). Cost: 2 x 10 x (11,990 + 15,000) = 539,800.
+    """
+    inst = deficit_instance(50_000)
+    inst.reach_km = 160.0
+    inst.top_up = {"special": 12_000, "srb": 11_990, "ap": 10_000}
+    inst.settings[1]["x"] = 150.0
+    out = solve(tmp_path, inst)
+    assert out.shortfall == pytest.approx(139_800, abs=1)
+    assert total(out) == pytest.approx(539_800, abs=5)  # 150 km to within a metre after the coordinate round trip
+    assert pupils(out, "S2") == pytest.approx({2025: 0.0, 2026: 10.0, 2027: 10.0}, abs=1e-3)
+    assert [s["solve"].split(":")[0] for s in out.solve_log] == ["phase 1", "phase 1b", "phase 2"]

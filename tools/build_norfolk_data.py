@@ -850,7 +850,13 @@ def rebalance_srb(base: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
     )
     base.loc[base.placement_type.isin(["srb", "mainstream"]), "basis"] = E
     base.loc[base.placement_type.isin(["srb", "mainstream"]), "source"] += note
+    # round to 3 decimals, then let mainstream absorb the rounding so each need x phase still sums to its plans
+    totals = base.groupby(["need_group", "phase"])["pupils"].sum().round(3)
     base["pupils"] = base["pupils"].round(3)
+    residual = totals - base.groupby(["need_group", "phase"])["pupils"].sum()
+    ms = base.placement_type == "mainstream"
+    idx = pd.MultiIndex.from_frame(base.loc[ms, ["need_group", "phase"]])
+    base.loc[ms, "pupils"] = (base.loc[ms, "pupils"].to_numpy() + residual.reindex(idx).fillna(0.0).to_numpy()).round(3)
     return base
 
 

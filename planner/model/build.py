@@ -56,6 +56,8 @@ def build_model(ix: ModelIndex, *, drop: Iterable[str] = ()) -> pyo.ConcreteMode
         expr=SHORTFALL_WEIGHT * sum(m.Shortfall[t] for t in ix.target_years) + m.cost.expr, sense=pyo.minimize
     )
     m.shortfall.deactivate()
+    m.shortfall_only = pyo.Objective(expr=sum(m.Shortfall[t] for t in ix.target_years), sense=pyo.minimize)
+    m.shortfall_only.deactivate()
     return m
 
 
@@ -77,15 +79,17 @@ def cost_expression(m: pyo.ConcreteModel, ix: ModelIndex):
     return transport + fees + build
 
 
-def use_shortfall_objective(m: pyo.ConcreteModel) -> None:
-    """Phase 1: minimise the total shortfall (100 x shortfall + cost: cost breaks ties)."""
-    m.cost.deactivate()
-    m.shortfall.activate()
+def use_shortfall_objective(m: pyo.ConcreteModel, *, exact: bool = False) -> None:
+    """Phase 1: minimise 100 x shortfall + cost (cost breaks ties); exact=True minimises the shortfall alone."""
+    for o in (m.cost, m.shortfall, m.shortfall_only):
+        o.deactivate()
+    (m.shortfall_only if exact else m.shortfall).activate()
 
 
 def use_cost_objective(m: pyo.ConcreteModel, shortfall_cap: float | None) -> None:
     """Phase 2: minimise cost with the total shortfall held at (or under) the phase-1 figure."""
     m.shortfall.deactivate()
+    m.shortfall_only.deactivate()
     m.cost.activate()
     if hasattr(m, "Shortfall_Cap"):
         m.del_component("Shortfall_Cap")

@@ -217,7 +217,7 @@ def write_comparison(data: PlanningData, a: RunTables, b: RunTables, out: Path) 
     written: dict[str, Path] = {}
     for name, df in (("differences", diff), ("kpis", kpis.drop(columns="key")), ("budget", bud)):
         path = out / f"{name}.csv"
-        df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
         written[f"{name}.csv"] = path
     written["plans"] = plans_side_by_side(data, a, b, diff, out / "plans.png", names=names)
     written["budget"] = budget_compare_chart(

@@ -399,6 +399,7 @@ def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
                     "district_id",
                     "name",
                     "places",
+                    "places_at_opening",
                     "lon",
                     "lat",
                 ]
