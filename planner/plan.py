@@ -48,7 +48,13 @@ class PlanOutcome:
 
     @property
     def gap(self) -> float:
-        return max(self.shortfall_solve.gap or 0.0, self.cost_solve.gap or 0.0)
+        """Proven relative gap on the plan's cost."""
+        return self.cost_solve.gap or 0.0
+
+    @property
+    def shortfall_gap(self) -> float:
+        """Proven relative gap on the smallest shortfall (0 when the budget balances)."""
+        return (self.shortfall_solve.gap or 0.0) if self.shortfall > 0 else 0.0
 
 
 def infeasibility_causes(inp: ModelInputs) -> list[str]:
@@ -139,13 +145,14 @@ def plan(
         kept = [(v, v.value) for v in m.component_data_objects(pyo.Var) if not v.fixed]
         use_shortfall_objective(m, exact=True)
         progress(f"[{scenario.name}] phase 1b: is GBP {shortfall:.2f}m the smallest shortfall? (shortfall alone)")
-        r1b = solver.solve(m, warm_start=True)
+        # the root LP of a shortfall-only objective is badly degenerate for simplex: interior point solves it
+        r1b = solver.solve(m, warm_start=True, gap=options.shortfall_gap, highs_options={"mip_lp_solver": "ipm"})
         _raise_if_no_plan(r1b, inp, "phase 1b")
         r1b = _objective_from_model(r1b, m)
-        log.append(_log_entry("phase 1b: shortfall alone", r1b, options.mip_gap))
+        log.append(_log_entry("phase 1b: shortfall alone", r1b, options.shortfall_gap))
         solves.append(r1b)
         least = _total_shortfall(m)
-        if least < shortfall - max(SHORTFALL_TOLERANCE, options.mip_gap * shortfall):
+        if least < shortfall - max(SHORTFALL_TOLERANCE, options.shortfall_gap * shortfall):
             # a plan with less shortfall: the cheapest plan with that shortfall (phase 2)
             shortfall = least
             use_cost_objective(m, shortfall * (1 + 1e-9) + 1e-9)

@@ -27,7 +27,8 @@ INTERFACES = ("appsi", "lp")
 @dataclass
 class SolverOptions:
     time_limit: float | None = None  # seconds per solve
-    mip_gap: float = 1e-4  # relative
+    mip_gap: float = 1e-4  # relative, on the plan's cost
+    shortfall_gap: float = 1e-3  # relative, on the smallest shortfall (phase 1b)
     threads: int | None = None
     interface: str = "appsi"
     log: bool = True
@@ -111,26 +112,37 @@ class HighsSolver:
             raise ValueError(f"unknown solver interface {self.options.interface!r}; use one of {INTERFACES}")
         self._appsi = None
         self._part: PartGap | None = None
+        self._gap = self.options.mip_gap
+        self._extra: dict[str, Any] = {}
 
     def _highs_options(self) -> dict[str, Any]:
         o = self.options
-        opts: dict[str, Any] = {"mip_rel_gap": o.mip_gap}
+        opts: dict[str, Any] = {"mip_rel_gap": self._gap}
         if o.time_limit is not None:
             opts["time_limit"] = float(o.time_limit)
         if o.threads:
             opts["threads"] = int(o.threads)
         opts.update(o.highs_options)
+        opts.update(self._extra)
         return opts
 
     def solve(
-        self, model: pyo.ConcreteModel, *, warm_start: bool = False, gap_on_part: PartGap | None = None
+        self,
+        model: pyo.ConcreteModel,
+        *,
+        warm_start: bool = False,
+        gap_on_part: PartGap | None = None,
+        gap: float | None = None,
+        highs_options: dict[str, Any] | None = None,
     ) -> SolveResult:
         """Solve with the active objective; warm_start uses the variables' values as a MIP start.
 
         gap_on_part (appsi): stop as soon as the absolute gap is within the requested gap x the incumbent's
         objective less weight x the part's variables (e.g. the cost part of 100 x shortfall + cost); the result's
-        gap is then measured on that part."""
+        gap is then measured on that part. gap and highs_options override the options for this solve."""
         self._part = gap_on_part
+        self._gap = self.options.mip_gap if gap is None else gap
+        self._extra = highs_options or {}
         if self.options.interface == "lp":
             return self._solve_lp(model, warm_start)
         return self._solve_appsi(model, warm_start)
@@ -156,11 +168,11 @@ class HighsSolver:
         opt.config.stream_solver = self.options.log
         opt.config.load_solution = False
         opt.config.warmstart = warm_start
-        opt.config.mip_gap = 0.0 if self._part else self.options.mip_gap  # the part rule stops a watched solve
+        opt.config.mip_gap = 0.0 if self._part else self._gap  # the part rule stops a watched solve
         opt.config.time_limit = self.options.time_limit
         opt.highs_options = {k: v for k, v in self._highs_options().items() if k not in ("mip_rel_gap", "time_limit")}
         handoff = time.perf_counter() - t0
-        watch = _PartGapWatch(opt, self._part, self.options.mip_gap, warm_start) if self._part else None
+        watch = _PartGapWatch(opt, self._part, self._gap, warm_start) if self._part else None
         t1 = time.perf_counter()
         appsi_log = logging.getLogger("pyomo.contrib.appsi.solvers.highs")
         level = appsi_log.level

@@ -21,8 +21,8 @@ import pytest
 from pyproj import Transformer
 
 from planner.check import CHECKS, CheckReport, check_run
-from planner.data import DataWarning, PlanningData, load_data
 from planner.config import ScenarioError
+from planner.data import DataWarning, PlanningData, load_data
 
 REPO = Path(__file__).resolve().parents[1]
 STATE = ("special", "srb", "ap")

@@ -480,7 +480,7 @@ def build_plans_and_base(src: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[st
     needs_all = needs_all[needs_all.la_name == "Norfolk"]
     needs = needs_all[needs_all.breakdown_topic == "Type of placement"].set_index("breakdown")
     m_gt = np.zeros((len(groups), len(types)))
-    for j, (tid, _n, _s, _cols, rows) in enumerate(PLACEMENT_TYPES):
+    for j, (_tid, _n, _s, _cols, rows) in enumerate(PLACEMENT_TYPES):
         if rows is None:
             continue
         for i, g in enumerate(groups):
@@ -501,7 +501,7 @@ def build_plans_and_base(src: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[st
             cas[c] = pd.to_numeric(cas[c], errors="coerce").fillna(0)
     m_pt = np.zeros((len(phases), len(types)))
     by_phase = cas.groupby("phase").sum(numeric_only=True)
-    for j, (tid, _n, _s, cols, _rows) in enumerate(PLACEMENT_TYPES):
+    for j, (_tid, _n, _s, cols, _rows) in enumerate(PLACEMENT_TYPES):
         if cols is None:
             continue
         for k, p in enumerate(phases):
@@ -612,7 +612,8 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
                 places_basis=pb,
                 base_pupils_basis=E,
                 designation_basis=S,
-                source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; designation sourced, ages {abasis}; {note}; "
+                source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; designation sourced, "
+                f"ages {abasis}; {note}; "
                 "base pupils = roll (estimate: all pupils on roll are Norfolk-funded)",
             )
         )
@@ -673,7 +674,8 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
                 places_basis=S,
                 base_pupils_basis=E,
                 designation_basis=S,
-                source=f"{ssrc}, opened {opened}; host from GIAS; base pupils = {SRB_OCCUPANCY:.0%} of places (estimate)",
+                source=f"{ssrc}, opened {opened}; host from GIAS; "
+                f"base pupils = {SRB_OCCUPANCY:.0%} of places (estimate)",
             )
         )
     # unnamed SRB places, held per district and phase
@@ -1072,7 +1074,8 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
                     lon=lo_,
                     lat=la_,
                     source=f"candidate site (estimate): {town}, located at {g.loc[urn, 'establishment_name']} "
-                    "as a proxy; sizes within the 88-170 places of the new special schools of 2018-26 (PROVISION.md 2b; estimate)",
+                    "as a proxy; sizes within the 88-170 places of the new special schools of 2018-26 "
+                    "(PROVISION.md 2b; estimate)",
                 ),
                 NEW_SCHOOL_SIZES,
                 "new_school",
@@ -1113,7 +1116,7 @@ def build_options(src: Path, settings: pd.DataFrame, commitments: pd.DataFrame) 
         for ph, lo, hi in (("Primary", 4, 10), ("Secondary", 11, 15)):
             hosts = main[(did == main.LAD13CD) & (main.education_phase == ph) & ~main.index.isin(taken)]
             hosts = hosts.sort_values("number_of_pupils", ascending=False).head(3)
-            for (code, desig, needs), (urn, r) in zip(specialisms, hosts.iterrows(), strict=False):
+            for (_code, desig, needs), (urn, r) in zip(specialisms, hosts.iterrows(), strict=False):
                 add(
                     dict(
                         option_id=f"srb-opt-{urn}",
@@ -1343,7 +1346,8 @@ def build_reconciliation(published: dict[str, float], spend25: float) -> pd.Data
                 "state_special_pupils_in_norfolk",
                 2_346,
                 15.0,
-                "SEN2 Jan 2025: Norfolk-funded pupils in state special schools (LA maintained 1,429 + academy/free 917), "
+                "SEN2 Jan 2025: Norfolk-funded pupils in state special schools "
+                "(LA maintained 1,429 + academy/free 917), "
                 "wherever located",
                 "sum of base pupils at Norfolk state special schools (GIAS rolls)",
             ),

@@ -66,12 +66,8 @@ def capacity(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
     """
     if not ix.capped:
         return
-    by_setting: dict[int, list[int]] = {}
-    for q, (s, _p) in enumerate(ix.sp_pairs):
-        by_setting.setdefault(s, []).append(q)
-    projects_at: dict[int, list[int]] = {}
-    for j, s in enumerate(ix.project_setting):
-        projects_at.setdefault(int(s), []).append(j)
+    by_setting = ix.pairs_by_setting()
+    projects_at = ix.projects_by_setting()
     opened = set(ix.open_index)
 
     def rule(m: pyo.ConcreteModel, s: int, i: int) -> pyo.Expression:

@@ -73,6 +73,20 @@ class ModelIndex:
     open_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Open[p,i]
     places_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Places[p,i]
 
+    def pairs_by_setting(self) -> dict[int, list[int]]:
+        """Setting -> positions q of its (setting, phase) pairs in sp_pairs."""
+        out: dict[int, list[int]] = {}
+        for q, (s, _p) in enumerate(self.sp_pairs):
+            out.setdefault(s, []).append(q)
+        return out
+
+    def projects_by_setting(self) -> dict[int, list[int]]:
+        """Setting -> the projects that add places to it."""
+        out: dict[int, list[int]] = {}
+        for j, s in enumerate(self.project_setting):
+            out.setdefault(int(s), []).append(j)
+        return out
+
     def var(self, a: int | np.ndarray, i: int) -> int | np.ndarray:
         """Position of n[a, years[i]] in the flat New variable."""
         return a * len(self.years) + i

@@ -28,6 +28,8 @@ from planner.report.maps import (
     OPTION_MARKERS,
     SETTING_LABELS,
     SETTING_MARKERS,
+    ZONE_CMAP,
+    ZONE_CMAP_RANGE,
     Inset,
     _entry,
     _notes,
@@ -36,9 +38,10 @@ from planner.report.maps import (
     new_map,
     place_size,
     save_map,
+    shade_zones,
     year_label,
 )
-from planner.report.run_data import STATE_TYPES, existing_settings, project_refs, with_xy
+from planner.report.run_data import STATE_TYPES, existing_settings, project_refs, with_xy, zone_measures
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -379,11 +382,42 @@ def plan_layers(
     *,
     legend: bool = True,
     highlight: Iterable[str] = (),
+    unmet: UnmetShading | None = None,
 ) -> None:
-    """Zones, existing provision and the plan's new places."""
-    draw_plain_zones(ax, zones)
+    """Zones (shaded by unmet local need when given), existing provision and the plan's new places."""
+    if unmet is None:
+        draw_plain_zones(ax, zones)
+    else:
+        shade_zones(ax, zones, unmet.values, "", colourbar=False, vmin=0.0, vmax=unmet.vmax)
     draw_existing(ax, existing, legend=legend)
     draw_new_projects(ax, projects, style, legend=legend, highlight=highlight)
+    if unmet is not None and legend:
+        _section(ax, f"Zones: unmet local need {year_label(unmet.year)}")
+        for v in unmet.steps():
+            _entry(
+                ax, f"{v:,.0f} pupils", marker="s", markersize=9,
+                color=unmet.colour(v), markeredgecolor="#999999",
+            )  # fmt: skip
+
+
+@dataclass
+class UnmetShading:
+    """Zones shaded by their children placed in independent or out-of-county settings in one year."""
+
+    values: pd.Series  # by zone_id
+    year: int
+
+    @property
+    def vmax(self) -> float:
+        return max(float(self.values.max()), 1.0)
+
+    def steps(self) -> list[float]:
+        return [0.0, self.vmax / 2, self.vmax]
+
+    def colour(self, v: float) -> Any:
+        base = mpl.colormaps[ZONE_CMAP]
+        lo, hi = ZONE_CMAP_RANGE
+        return base(lo + (hi - lo) * min(max(v / self.vmax, 0.0), 1.0))
 
 
 def prepare_projects(projects: pd.DataFrame) -> pd.DataFrame:
@@ -439,12 +473,16 @@ def plan_map(
     base, last = years[0], years[-1]
     existing = existing_settings(sby, base)
     style = PlanStyle.for_projects(projects, first=years[1] if len(years) > 1 else base, last=last)
+    unmet = None
+    if "placements" in tables and len(tables["placements"]):
+        zm = zone_measures(tables["placements"], title_year, data.zones["zone_id"])
+        unmet = UnmetShading(zm["independent_or_ooc"], title_year)
     fig, ax = new_map(A4_LANDSCAPE, bounds=data.districts.total_bounds)
-    plan_layers(ax, data.zones, existing, projects, style)
+    plan_layers(ax, data.zones, existing, projects, style, unmet=unmet)
     spec = None
     if inset and inset in set(data.districts["district_name"]):
         spec = Inset(
-            draw=lambda iax: plan_layers(iax, data.zones, existing, projects, style, legend=False),
+            draw=lambda iax: plan_layers(iax, data.zones, existing, projects, style, legend=False, unmet=unmet),
             focus=inset,
             title=f"{inset} area (dashed box)",
         )
@@ -466,7 +504,13 @@ def plan_map(
         inside = labels["x"].between(x0, x1) & labels["y"].between(y0, y1)
         outside = labels[~inside]
     label_points(ax, outside, fontsize=7.0, avoid_points=_marker_xy(ax))
-    _footer_notes(ax, plan_notes(projects, last, settings_with_ooc(sby, base)))
+    notes = plan_notes(projects, last, settings_with_ooc(sby, base))
+    if unmet is not None:
+        notes.append(
+            f"Zone shading: unmet local need, the zone's children placed in independent or out-of-county settings "
+            f"in {year_label(title_year)} ({unmet.values.sum():,.0f} in all)."
+        )
+    _footer_notes(ax, notes)
     return save_map(fig, path)
 
 
