@@ -184,6 +184,8 @@ def placements_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> 
     out = pd.concat([long, leg], ignore_index=True)
     out = out[out["pupils"] > EPS].copy()
     out["year"] = out["year"].astype(int)
+    out["pupils"] = out["pupils"].astype(float)
+    out["road_km"] = out["road_km"].astype(float)
     coh = inp.cohorts
     out["zone_id"] = out["cohort"].map(coh["zone_id"])
     out["district_id"] = out["cohort"].map(coh["district_id"])

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from planner.config import ScenarioError, load_scenario
-from planner.data import DataError, load_data
+from planner.data import DataError, PlanningData, load_data
 from planner.data.load import ZONE_LEVELS
 from planner.outputs import (
     RUN_TABLES,
@@ -44,26 +44,9 @@ def default_runs_dir() -> Path:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m planner.solve", description=__doc__.split("\n")[0])
-    p.add_argument(
-        "--year", type=int, default=2029, help="target year: in-year balance from this year (2029 = 2028/29)"
-    )
-    p.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped Norfolk data)")
+    add_solver_arguments(p)
     p.add_argument("--scenario", default=None, help="scenario TOML file or shipped scenario name (default: baseline)")
-    p.add_argument("--zones", choices=ZONE_LEVELS, default="msoa", help="home zones: msoa (default), lsoa, district")
     p.add_argument("--out", type=Path, default=None, help="run folder (default runs/<year>-<scenario>-<timestamp>)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: none)")
-    p.add_argument("--gap", type=float, default=1e-4, help="relative gap to prove on the plan's cost (default 1e-4)")
-    p.add_argument(
-        "--shortfall-gap",
-        type=float,
-        default=1e-3,
-        help="relative gap to prove on the smallest shortfall, when the budget cannot balance (default 1e-3)",
-    )
-    p.add_argument("--threads", type=int, default=None, help="solver threads (default: HiGHS decides)")
-    p.add_argument("--accept-gap", action="store_true", help="exit 0 even if the time limit left a larger gap")
-    p.add_argument("--interface", choices=INTERFACES, default="appsi", help="Pyomo-HiGHS hand-off (default appsi)")
-    p.add_argument("--quiet", action="store_true", help="hide the HiGHS log")
     p.add_argument("--no-report", action="store_true", help="tables and plan.png only (no HTML report, map, Excel)")
     return p.parse_args(argv)
 
@@ -148,6 +131,69 @@ def summary_text(outcome: PlanOutcome, out: Path) -> str:
     return "\n".join(lines)
 
 
+def write_run(
+    args: argparse.Namespace,
+    data: PlanningData,
+    data_dir: Path,
+    outcome: PlanOutcome,
+    out: Path,
+    started: float,
+    *,
+    report: bool,
+) -> Path:
+    """Write the run folder (tables, plan map, manifest, and the report unless report=False) in one go."""
+    writer = RunWriter(out, args.force)
+    try:
+        for name in RUN_TABLES:
+            writer.table(name, outcome.tables[name])
+        from planner.report.plan_map import plan_map
+
+        plan_map(data, outcome.tables, writer.path("plan.png"), title_year=outcome.inputs.target_year)
+        writer.json("manifest.json", manifest(args, data_dir, outcome, data.data_hash, time.perf_counter() - started))
+        if report:
+            from planner.report.run_report import write_run_report
+
+            announce("writing the report, interactive map and workbook")
+            write_run_report(data, writer.tmp)  # reads the run folder's tables and manifest only
+        return writer.commit()
+    except BaseException:
+        writer.abandon()
+        raise
+
+
+def solver_options(args: argparse.Namespace) -> SolverOptions:
+    return SolverOptions(
+        time_limit=args.time_limit,
+        mip_gap=args.gap,
+        shortfall_gap=args.shortfall_gap,
+        threads=args.threads,
+        interface=args.interface,
+        log=not args.quiet,
+    )
+
+
+def add_solver_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by planner.solve and planner.sweep."""
+    p.add_argument(
+        "--year", type=int, default=2029, help="target year: in-year balance from this year (2029 = 2028/29)"
+    )
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped Norfolk data)")
+    p.add_argument("--zones", choices=ZONE_LEVELS, default="msoa", help="home zones: msoa (default), lsoa, district")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: none)")
+    p.add_argument("--gap", type=float, default=1e-4, help="relative gap to prove on the plan's cost (default 1e-4)")
+    p.add_argument(
+        "--shortfall-gap",
+        type=float,
+        default=1e-3,
+        help="relative gap to prove on the smallest shortfall, when the budget cannot balance (default 1e-3)",
+    )
+    p.add_argument("--threads", type=int, default=None, help="solver threads (default: HiGHS decides)")
+    p.add_argument("--accept-gap", action="store_true", help="exit 0 even if the time limit left a larger gap")
+    p.add_argument("--interface", choices=INTERFACES, default="appsi", help="Pyomo-HiGHS hand-off (default appsi)")
+    p.add_argument("--quiet", action="store_true", help="hide the HiGHS log")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
@@ -163,14 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     except (DataError, ScenarioError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    options = SolverOptions(
-        time_limit=args.time_limit,
-        mip_gap=args.gap,
-        shortfall_gap=args.shortfall_gap,
-        threads=args.threads,
-        interface=args.interface,
-        log=not args.quiet,
-    )
+    options = solver_options(args)
     try:
         outcome = plan(data, scenario, args.year, options)
     except ScenarioError as exc:
@@ -180,23 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no plan: {exc}", file=sys.stderr)
         return 3
 
-    writer = RunWriter(out, args.force)
-    try:
-        for name in RUN_TABLES:
-            writer.table(name, outcome.tables[name])
-        from planner.report.plan_map import plan_map
-
-        plan_map(data, outcome.tables, writer.path("plan.png"), title_year=outcome.inputs.target_year)
-        writer.json("manifest.json", manifest(args, data_dir, outcome, data.data_hash, time.perf_counter() - started))
-        if not args.no_report:
-            from planner.report.run_report import write_run_report
-
-            announce("writing the report, interactive map and workbook")
-            write_run_report(data, writer.tmp)  # reads the run folder's tables and manifest only
-        final = writer.commit()
-    except BaseException:
-        writer.abandon()
-        raise
+    final = write_run(args, data, data_dir, outcome, out, started, report=not args.no_report)
     print(summary_text(outcome, final))
     if outcome.status != "optimal" and not args.accept_gap:
         print(
