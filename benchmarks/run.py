@@ -433,8 +433,9 @@ def render(results: list[dict[str, Any]], info: dict[str, Any], args: argparse.N
         f"- LP relaxation s: HiGHS `run()` on that matrix with integrality dropped, solver "
         f"`{args.lp_solver}` ({THREADS} threads, the time limit).",
         f"- MIP solve s, status, gap: `plan()` with `SolverOptions(time_limit={args.time_limit:g}, "
-        f"threads={THREADS})`, every solve it makes (the shortfall phase, then the cost phase if needed): the sum "
-        "of their solve seconds, the worse status and the larger gap (`PlanOutcome.status`, `.gap`).",
+        f"threads={THREADS})`, every solve it makes (phase 1, then 1b and 2 when the budget cannot balance): the "
+        "sum of their solve seconds, the worse status and the gap proven on the plan's cost (`PlanOutcome.status`, "
+        "`.gap`; the shortfall's own gap is in the MIP table).",
         "- peak MB: peak resident set (`ru_maxrss`) of a fresh process that loads the data and runs `plan()`. "
         "\\* with `--skip-mip`: of the fresh process that measured build, hand-off and LP (it holds both builds).",
         "",

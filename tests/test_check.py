@@ -500,4 +500,3 @@ def test_demand_falling_faster_than_leavers_is_refused(tmp_path: Path, data: Pla
     scenario.write_text('name = "low"\ndemand_scale = 0.6\n')
     with pytest.raises(ScenarioError, match=r"low.toml, key 'demand_scale': specialist demand for .* falls from"):
         build_inputs(data, load_scenario(str(scenario)), 2029)
-
