@@ -668,7 +668,9 @@ def check_continuity(ctx: _Context) -> CheckResult:
     )
     pl = ctx.tables["placements"]
     keys = ["zone_id", "need_group", "phase", "setting_id"]
-    wide = pl.pivot_table(index=keys, columns="year", values="pupils", aggfunc="sum", fill_value=0.0)
+    wide = pl.astype({"pupils": float}).pivot_table(
+        index=keys, columns="year", values="pupils", aggfunc="sum", fill_value=0.0
+    )
     wide = wide.reindex(columns=ctx.years, fill_value=0.0)
     stay = wide.index.get_level_values("phase").map(ctx.stay).to_numpy(dtype=float)
     x = wide.to_numpy(dtype=float)

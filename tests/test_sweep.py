@@ -17,7 +17,8 @@ from tests.test_model_instances import deficit_instance
 def test_sweep_of_hand_instances(tmp_path: Path) -> None:
     """The deficit instance (test_deficit_shortfall) at income 50,000 and then 200,000, as two scenarios that
     change only the money. Expected as derived there: at 50,000 the smallest shortfall is 60,000 (all in S2, cost
-    260,000); at 200,000 no shortfall and S1 (cost 250,000). The second starts from the first's plan."""
+    260,000); at 200,000 no shortfall and S1 (cost 250,000). With --start-from-previous the second starts from the
+    first's plan; by default both are solved from scratch, to the same answers."""
     folder = write_instance(tmp_path / "data", deficit_instance(50_000))
     rich = tmp_path / "rich.toml"
     rich.write_text('name = "rich"\n[income.grant]\n2026 = 200000\n2027 = 200000\n')
@@ -25,7 +26,7 @@ def test_sweep_of_hand_instances(tmp_path: Path) -> None:
     poor.write_text('name = "poor"\n')
     out = tmp_path / "sweep"
     args = [str(poor), str(rich), "--year", "2026", "--data", str(folder), "--out", str(out), "--quiet"]
-    assert sweep_main(args) == 0
+    assert sweep_main([*args, "--start-from-previous"]) == 0
     table = pd.read_csv(out / "sweep.csv").set_index("scenario")
     assert table.loc["poor", "shortfall_gbp"] == pytest.approx(60_000, abs=1)
     assert table.loc["poor", "discounted_cost_gbp"] == pytest.approx(260_000, abs=1)
@@ -37,6 +38,12 @@ def test_sweep_of_hand_instances(tmp_path: Path) -> None:
     for name in ("poor", "rich"):
         report = check_run(out / name, data)
         assert report.ok, str(report)
+    # By default each scenario is solved from scratch, to the same answers.
+    assert sweep_main([*args, "--force"]) == 0
+    again = pd.read_csv(out / "sweep.csv").set_index("scenario")
+    assert list(again["started_from_previous"]) == [False, False]
+    assert again["shortfall_gbp"].to_numpy() == pytest.approx(table["shortfall_gbp"].to_numpy(), abs=1e-6)
+    assert again["discounted_cost_gbp"].to_numpy() == pytest.approx(table["discounted_cost_gbp"].to_numpy(), abs=1)
 
 
 def test_sweep_refuses_an_existing_folder_and_repeated_names(tmp_path: Path) -> None:

@@ -244,7 +244,7 @@ def shade_zones(
     base = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
     lo, hi = cmap_range
     cm = mcolors.LinearSegmentedColormap.from_list(f"{base.name}_pale", base(np.linspace(lo, hi, 256)))
-    cm.set_bad("#eeeeee")
+    cm = cm.with_extremes(bad="#eeeeee")
     lowest, highest = float(np.nanmin(vals)), float(np.nanmax(vals))
     if vmin is None:
         vmin = 0.0 if lowest >= 0 else lowest  # counts start from zero
@@ -672,7 +672,7 @@ def _closed(geoms: gpd.GeoSeries, close_m: float) -> gpd.GeoSeries:
     """Geometries closed over gaps narrower than 2 x `close_m` (rivers the boundary files leave out)."""
     if close_m <= 0:
         return geoms
-    return geoms.buffer(close_m, resolution=4).buffer(-close_m, resolution=4)
+    return geoms.buffer(close_m, quad_segs=4).buffer(-close_m, quad_segs=4)
 
 
 def draw_boundaries(ax: Axes, districts: gpd.GeoDataFrame, *, close_m: float = 250.0) -> None:
