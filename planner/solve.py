@@ -190,7 +190,7 @@ def add_solver_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--threads", type=int, default=None, help="solver threads (default: HiGHS decides)")
     p.add_argument("--accept-gap", action="store_true", help="exit 0 even if the time limit left a larger gap")
-    p.add_argument("--interface", choices=INTERFACES, default="appsi", help="Pyomo-HiGHS hand-off (default appsi)")
+    p.add_argument("--interface", choices=INTERFACES, default="matrix", help="Pyomo-HiGHS hand-off (default matrix)")
     p.add_argument("--quiet", action="store_true", help="hide the HiGHS log")
 
 

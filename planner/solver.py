@@ -1,8 +1,10 @@
 """The one module that talks to the solver: HiGHS through Pyomo.
 
 Interfaces (measured in docs/performance.md; see benchmarks/run.py):
-- "appsi": Pyomo's persistent HiGHS interface (pyomo.contrib.appsi); the model is handed to HiGHS once and
-  later solves (the second objective of the lexicographic pair) send only the changes, with a MIP start.
+- "matrix" (default): Pyomo's standard-form compiler turns the model into sparse matrices, handed to highspy in
+  one call for every solve (no per-constraint hand-off, no file); the solution is read back by column.
+- "appsi": Pyomo's persistent HiGHS interface (pyomo.contrib.appsi); the model is handed to HiGHS once, one
+  constraint at a time, and later solves send only the changes.
 - "lp": Pyomo's LP writer to a temporary file, read and solved by highspy; the solution is read back by name.
 The HiGHS log is shown as progress; a time limit returns the incumbent with its gap.
 """
@@ -21,7 +23,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 
-INTERFACES = ("appsi", "lp")
+INTERFACES = ("appsi", "matrix", "lp")
 
 
 @dataclass
@@ -30,7 +32,7 @@ class SolverOptions:
     mip_gap: float = 1e-4  # relative, on the plan's cost
     shortfall_gap: float = 1e-3  # relative, on the smallest shortfall (phase 1b)
     threads: int | None = None
-    interface: str = "appsi"
+    interface: str = "matrix"
     log: bool = True
     highs_options: dict[str, Any] = field(default_factory=dict)
 
@@ -61,9 +63,13 @@ class PartGap:
 class _PartGapWatch:
     """HiGHS callbacks that stop a solve once primal - dual <= gap x (incumbent objective - weight x its part vars)."""
 
-    def __init__(self, opt: Any, part: PartGap, gap: float, warm_start: bool) -> None:
-        self.h: highspy.Highs = opt._solver_model
-        self.cols = [opt._pyomo_var_to_solver_var_map[id(v)] for v in part.variables]
+    def __init__(
+        self, h: highspy.Highs, column: dict[int, int], part: PartGap, gap: float, warm_start: bool, offset: float = 0.0
+    ) -> None:
+        self.h, self.offset = h, offset  # offset: the objective's constant, which HiGHS's objective leaves out
+        self.cols = [column[id(v)] for v in part.variables if id(v) in column]
+        # variables that are not columns (fixed, so compiled as constants) add their fixed values
+        self.constant = part.weight * sum(float(v.value or 0.0) for v in part.variables if id(v) not in column)
         self.weight, self.gap, self.stopped = part.weight, gap, False
         self.penalty: float | None = None  # weight x sum of the part's variables at the incumbent
         if warm_start and all(v.value is not None for v in part.variables):
@@ -73,13 +79,13 @@ class _PartGapWatch:
 
     def _improved(self, e: Any) -> None:
         x = e.data_out.mip_solution
-        self.penalty = self.weight * sum(float(x[c]) for c in self.cols)
+        self.penalty = self.weight * sum(float(x[c]) for c in self.cols) + self.constant
 
     def _check(self, e: Any) -> None:
         primal, dual = e.data_out.mip_primal_bound, e.data_out.mip_dual_bound
         if self.penalty is None or not np.isfinite(primal) or not np.isfinite(dual):
             return
-        if primal - dual <= self.gap * max(abs(primal - self.penalty), 1e-9):
+        if primal - dual <= self.gap * max(abs(primal + self.offset - self.penalty), 1e-9):
             self.stopped = True
             e.interrupt()
 
@@ -104,7 +110,7 @@ def _gap(obj: float | None, bound: float | None) -> float | None:
 
 
 class HighsSolver:
-    """Solves a Pyomo model with HiGHS; persistent across solves of the same model (appsi)."""
+    """Solves a Pyomo model with HiGHS through the chosen interface (persistent across solves with appsi)."""
 
     def __init__(self, options: SolverOptions | None = None) -> None:
         self.options = options or SolverOptions()
@@ -137,7 +143,7 @@ class HighsSolver:
     ) -> SolveResult:
         """Solve with the active objective; warm_start uses the variables' values as a MIP start.
 
-        gap_on_part (appsi): stop as soon as the absolute gap is within the requested gap x the incumbent's
+        gap_on_part (matrix, appsi): stop as soon as the absolute gap is within the requested gap x the incumbent's
         objective less weight x the part's variables (e.g. the cost part of 100 x shortfall + cost); the result's
         gap is then measured on that part. gap and highs_options override the options for this solve."""
         self._part = gap_on_part
@@ -145,6 +151,8 @@ class HighsSolver:
         self._extra = highs_options or {}
         if self.options.interface == "lp":
             return self._solve_lp(model, warm_start)
+        if self.options.interface == "matrix":
+            return self._solve_matrix(model, warm_start)
         return self._solve_appsi(model, warm_start)
 
     def _instance(self, model: pyo.ConcreteModel) -> Any:
@@ -172,7 +180,11 @@ class HighsSolver:
         opt.config.time_limit = self.options.time_limit
         opt.highs_options = {k: v for k, v in self._highs_options().items() if k not in ("mip_rel_gap", "time_limit")}
         handoff = time.perf_counter() - t0
-        watch = _PartGapWatch(opt, self._part, self._gap, warm_start) if self._part else None
+        watch = None
+        if self._part:
+            watch = _PartGapWatch(
+                opt._solver_model, opt._pyomo_var_to_solver_var_map, self._part, self._gap, warm_start
+            )
         t1 = time.perf_counter()
         appsi_log = logging.getLogger("pyomo.contrib.appsi.solvers.highs")
         level = appsi_log.level
@@ -213,6 +225,51 @@ class HighsSolver:
         return SolveResult(status, has, obj, bound, gap, seconds, handoff)
 
     # ------------------------------------------------------------------------------------------------------
+    def _solve_matrix(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
+        from pyomo.common.errors import InfeasibleConstraintException
+
+        t0 = time.perf_counter()
+        try:
+            h, columns, offset = matrix_to_highs(model, self.options.log)
+        except InfeasibleConstraintException:  # a constraint of fixed variables only that cannot hold
+            return SolveResult("infeasible", False, None, None, None, 0.0, time.perf_counter() - t0)
+        h.setOptionValue("output_flag", self.options.log)
+        for k, v in self._highs_options().items():
+            h.setOptionValue(k, v)
+        if self._part:
+            h.setOptionValue("mip_rel_gap", 0.0)  # the part rule stops a watched solve
+        if warm_start:
+            sol = highspy.HighsSolution()
+            sol.col_value = [float(v.value or 0.0) for v in columns]
+            sol.value_valid = True
+            h.setSolution(sol)
+        column = {id(v): j for j, v in enumerate(columns)}
+        handoff = time.perf_counter() - t0
+        watch = _PartGapWatch(h, column, self._part, self._gap, warm_start, offset) if self._part else None
+        t1 = time.perf_counter()
+        try:
+            h.run()
+        finally:
+            if watch:
+                watch.close()
+        seconds = time.perf_counter() - t1
+        ms, info = h.getModelStatus(), h.getInfo()
+        has = info.primal_solution_status == 2  # feasible
+        if has:
+            for v, x in zip(columns, h.getSolution().col_value, strict=True):
+                v.set_value(x, skip_validation=True)
+        status = _STATUS.get(ms, "error")
+        if watch and watch.stopped and has:
+            status = "optimal"  # interrupted by the part-gap rule: the requested gap is proven
+        mip = info.mip_node_count >= 0
+        obj = info.objective_function_value + offset if has else None
+        bound = (info.mip_dual_bound + offset if mip else obj) if has else None
+        gap = (float(info.mip_gap) if mip and info.mip_gap < 1e30 else _gap(obj, bound)) if has else None
+        if watch and has and obj is not None and bound is not None:
+            gap = watch.part_gap(obj, bound, model)
+        return SolveResult(status, has, obj, bound, gap, seconds, handoff)
+
+    # ------------------------------------------------------------------------------------------------------
     def _solve_lp(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
         t0 = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
@@ -245,17 +302,65 @@ class HighsSolver:
                 var = by_name.get(n)
                 if var is not None and not var.fixed:
                     var.set_value(v, skip_validation=True)
-        status = {
-            highspy.HighsModelStatus.kOptimal: "optimal",
-            highspy.HighsModelStatus.kTimeLimit: "time_limit",
-            highspy.HighsModelStatus.kInfeasible: "infeasible",
-            highspy.HighsModelStatus.kUnbounded: "unbounded",
-            highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
-        }.get(ms, "error")
+        status = _STATUS.get(ms, "error")
         obj = info.objective_function_value if has else None
         bound = info.mip_dual_bound if info.mip_node_count >= 0 else obj
         gap = float(info.mip_gap) if has and info.mip_node_count >= 0 else (0.0 if has else None)
         return SolveResult(status, has, obj, bound, gap, seconds, handoff)
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kUnbounded: "unbounded",
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+}
+
+
+def matrix_to_highs(model: pyo.ConcreteModel, log: bool = False) -> tuple[highspy.Highs, list[Any], float]:
+    """The model's active objective and constraints as one HiGHS model, via Pyomo's standard-form compiler (sparse
+    matrices; fixed variables become constants). Returns HiGHS, the Pyomo variable of each column and the
+    objective's constant."""
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    form = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+    if form.eliminated_vars:
+        raise ValueError("the matrix interface expects no eliminated variables")
+    columns, inf = form.columns, highspy.kHighsInf
+    n = len(columns)
+    sense = np.array([row[1] for row in form.rows], dtype=int)  # 0: =, 1: <=, -1: >=
+    rhs = np.asarray(form.rhs, dtype=float)
+    a = form.A.tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, len(sense)
+    lp.col_cost_ = np.asarray(form.c.toarray()[0] if form.c.shape[0] else np.zeros(n), dtype=float)
+    lp.col_lower_ = np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float)
+    lp.col_upper_ = np.array([inf if v.ub is None else v.ub for v in columns], dtype=float)
+    lp.row_lower_ = np.where(sense == 1, -inf, rhs)
+    lp.row_upper_ = np.where(sense == -1, inf, rhs)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+    integer, real = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+    lp.integrality_ = [integer if v.is_integer() else real for v in columns]
+    sign = -1.0 if form.objectives and form.objectives[0].sense == pyo.maximize else 1.0
+    if sign < 0:
+        lp.sense_ = highspy.ObjSense.kMaximize
+    h = _new_highs(log)
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    offset = float(np.ravel(form.c_offset)[0]) if len(np.ravel(form.c_offset)) else 0.0
+    return h, columns, offset
+
+
+def _new_highs(log: bool) -> highspy.Highs:
+    """A HiGHS instance; its banner is printed only when the log is shown."""
+    if log:
+        return highspy.Highs()
+    from pyomo.common.tee import capture_output
+
+    with capture_output(capture_fd=True):
+        return highspy.Highs()
 
 
 def announce(message: str) -> None:

@@ -20,7 +20,7 @@ from planner.config import Scenario
 from planner.data import load_data
 from planner.plan import PlanOutcome, plan
 from planner.solve import main as solve_main
-from planner.solver import SolverOptions
+from planner.solver import INTERFACES, SolverOptions
 from tests.instances import Instance, write_instance
 
 FALLBACK = 52_000.0
@@ -248,3 +248,20 @@ def test_shortfall_does_not_depend_on_the_weight(tmp_path: Path) -> None:
     assert total(out) == pytest.approx(539_800, abs=5)  # 150 km to within a metre after the coordinate round trip
     assert pupils(out, "S2") == pytest.approx({2025: 0.0, 2026: 10.0, 2027: 10.0}, abs=1e-3)
     assert [s["solve"].split(":")[0] for s in out.solve_log] == ["phase 1", "phase 1b", "phase 2"]
+
+
+@pytest.mark.parametrize("interface", INTERFACES)
+def test_every_solver_interface_gives_the_same_plan(tmp_path: Path, interface: str) -> None:
+    """The instance of test_shortfall_does_not_depend_on_the_weight (three solves: a changed objective, then a cap
+    on the shortfall) through each Pyomo-HiGHS hand-off: shortfall 139,800 and cost 539,800 as derived there."""
+    inst = deficit_instance(50_000)
+    inst.reach_km = 160.0
+    inst.top_up = {"special": 12_000, "srb": 11_990, "ap": 10_000}
+    inst.settings[1]["x"] = 150.0
+    data = load_data(write_instance(tmp_path / "i", inst))
+    options = SolverOptions(log=False, interface=interface)
+    out = plan(data, Scenario(), 2026, options, progress=lambda _m: None)
+    assert out.shortfall == pytest.approx(139_800, abs=1)
+    assert total(out) == pytest.approx(539_800, abs=5)
+    assert pupils(out, "S2") == pytest.approx({2025: 0.0, 2026: 10.0, 2027: 10.0}, abs=1e-3)
+    assert [s["status"] for s in out.solve_log] == ["optimal"] * 3
