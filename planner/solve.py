@@ -154,7 +154,7 @@ def write_run(
             from planner.report.run_report import write_run_report
 
             announce("writing the report, interactive map and workbook")
-            write_run_report(data, writer.tmp)  # reads the run folder's tables and manifest only
+            write_run_report(data, writer.tmp, folder_name=Path(out).name)  # reads the folder's tables only
         return writer.commit()
     except BaseException:
         writer.abandon()

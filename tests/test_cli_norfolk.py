@@ -45,6 +45,8 @@ def test_run_folder_is_complete(norfolk_run: tuple[Path, subprocess.CompletedPro
     assert f"gap {man['gap']:.2e}" in done.stdout  # the summary states the gap the manifest records
     assert "Projects chosen:" in done.stdout and "Run folder:" in done.stdout
     assert [s["solve"].split(":")[0] for s in man["solves"]][0] == "phase 1"
+    # the report names the run by its folder, not by the temporary name it was written under
+    assert f"Run folder <b>{out.name}</b>" in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_norfolk_plan_passes_the_independent_check(norfolk_run: tuple[Path, subprocess.CompletedProcess]) -> None:

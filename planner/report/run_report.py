@@ -420,11 +420,15 @@ def write_run_report(
     flow_needs: Sequence[str] = (),
     redraw_plan: bool = False,
     workbook: bool = True,
+    folder_name: str | None = None,
 ) -> dict[str, Path]:
     """Write the static maps, map.html, report.html and plan.xlsx into a run folder, from the folder's tables and
-    manifest.json. `flow_needs`: need groups to draw flow maps for (default: the largest). Returns the paths."""
+    manifest.json. `flow_needs`: need groups to draw flow maps for (default: the largest). `folder_name`: the
+    name the folder will have, when it is written under a temporary name. Returns the paths."""
     folder = Path(folder)
     run = load_run(folder)
+    if folder_name:
+        run.folder = folder.parent / folder_name  # the reports name the run by its final folder
     written = write_pictures(data, run, folder, flow_needs=flow_needs, redraw_plan=redraw_plan)
     written["map.html"] = write_map_html(data, run, folder / "map.html")
     report = folder / "report.html"
