@@ -89,8 +89,7 @@ class _PartGapWatch:
             self.stopped = True
             e.interrupt()
 
-    def part_gap(self, obj: float, bound: float, model: pyo.ConcreteModel) -> float:
-        del model
+    def part_gap(self, obj: float, bound: float) -> float:
         part = obj - (self.penalty or 0.0)
         return max(0.0, obj - bound) / max(abs(part), 1e-9)
 
@@ -221,7 +220,7 @@ class HighsSolver:
         }.get(tc, "error")
         gap = float(info.mip_gap) if has and info.mip_gap < 1e30 else _gap(obj, bound)
         if watch and has and obj is not None and bound is not None:
-            gap = watch.part_gap(obj, bound, model)
+            gap = watch.part_gap(obj, bound)
         return SolveResult(status, has, obj, bound, gap, seconds, handoff)
 
     # ------------------------------------------------------------------------------------------------------
@@ -233,6 +232,25 @@ class HighsSolver:
             h, columns, offset = matrix_to_highs(model, self.options.log)
         except InfeasibleConstraintException:  # a constraint of fixed variables only that cannot hold
             return SolveResult("infeasible", False, None, None, None, 0.0, time.perf_counter() - t0)
+        return self._run_highs(h, columns, offset, warm_start, t0)
+
+    def _solve_lp(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "plan.lp"
+            _, smap_id = model.write(str(path), io_options={"symbolic_solver_labels": False})
+            smap = model.solutions.symbol_map[smap_id]
+            h = _new_highs(self.options.log)
+            h.setOptionValue("output_flag", False)
+            h.readModel(str(path))
+        columns = [smap.bySymbol.get(name) for name in h.getLp().col_names_]  # None: the writer's constant column
+        return self._run_highs(h, columns, 0.0, warm_start, t0)
+
+    def _run_highs(
+        self, h: highspy.Highs, columns: list[Any], offset: float, warm_start: bool, t0: float
+    ) -> SolveResult:
+        """Solve a model already in highspy whose column j is Pyomo variable columns[j] (None: not a model
+        variable) and whose objective leaves out the constant `offset`; load the plan back into the variables."""
         h.setOptionValue("output_flag", self.options.log)
         for k, v in self._highs_options().items():
             h.setOptionValue(k, v)
@@ -240,10 +258,10 @@ class HighsSolver:
             h.setOptionValue("mip_rel_gap", 0.0)  # the part rule stops a watched solve
         if warm_start:
             sol = highspy.HighsSolution()
-            sol.col_value = [float(v.value or 0.0) for v in columns]
+            sol.col_value = [float(v.value or 0.0) if v is not None else 0.0 for v in columns]
             sol.value_valid = True
             h.setSolution(sol)
-        column = {id(v): j for j, v in enumerate(columns)}
+        column = {id(v): j for j, v in enumerate(columns) if v is not None}
         handoff = time.perf_counter() - t0
         watch = _PartGapWatch(h, column, self._part, self._gap, warm_start, offset) if self._part else None
         t1 = time.perf_counter()
@@ -257,56 +275,20 @@ class HighsSolver:
         has = info.primal_solution_status == 2  # feasible
         if has:
             for v, x in zip(columns, h.getSolution().col_value, strict=True):
-                v.set_value(x, skip_validation=True)
+                if v is not None and not v.fixed:
+                    v.set_value(x, skip_validation=True)
         status = _STATUS.get(ms, "error")
         if watch and watch.stopped and has:
             status = "optimal"  # interrupted by the part-gap rule: the requested gap is proven
+        if not has:
+            return SolveResult(status, False, None, None, None, seconds, handoff)
         mip = info.mip_node_count >= 0
-        obj = info.objective_function_value + offset if has else None
-        bound = (info.mip_dual_bound + offset if mip else obj) if has else None
-        gap = (float(info.mip_gap) if mip and info.mip_gap < 1e30 else _gap(obj, bound)) if has else None
-        if watch and has and obj is not None and bound is not None:
-            gap = watch.part_gap(obj, bound, model)
-        return SolveResult(status, has, obj, bound, gap, seconds, handoff)
-
-    # ------------------------------------------------------------------------------------------------------
-    def _solve_lp(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
-        t0 = time.perf_counter()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "plan.lp"
-            _, smap_id = model.write(str(path), io_options={"symbolic_solver_labels": False})
-            smap = model.solutions.symbol_map[smap_id]
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", self.options.log)
-            h.readModel(str(path))
-        for k, v in self._highs_options().items():
-            h.setOptionValue(k, v)
-        lp = h.getLp()
-        names = list(lp.col_names_)
-        by_name = {name: smap.bySymbol[name] for name in names if name in smap.bySymbol}
-        if warm_start:
-            sol = highspy.HighsSolution()
-            sol.col_value = [float(by_name[n].value or 0.0) if n in by_name else 0.0 for n in names]
-            sol.value_valid = True
-            h.setSolution(sol)
-        handoff = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        h.run()
-        seconds = time.perf_counter() - t1
-        ms = h.getModelStatus()
-        info = h.getInfo()
-        has = info.primal_solution_status == 2  # feasible
-        if has:
-            values = h.getSolution().col_value
-            for n, v in zip(names, values, strict=True):
-                var = by_name.get(n)
-                if var is not None and not var.fixed:
-                    var.set_value(v, skip_validation=True)
-        status = _STATUS.get(ms, "error")
-        obj = info.objective_function_value if has else None
-        bound = info.mip_dual_bound if info.mip_node_count >= 0 else obj
-        gap = float(info.mip_gap) if has and info.mip_node_count >= 0 else (0.0 if has else None)
-        return SolveResult(status, has, obj, bound, gap, seconds, handoff)
+        obj = info.objective_function_value + offset
+        bound = info.mip_dual_bound + offset if mip else obj
+        gap = float(info.mip_gap) if mip and info.mip_gap < 1e30 else _gap(obj, bound)
+        if watch:
+            gap = watch.part_gap(obj, bound)
+        return SolveResult(status, True, obj, bound, gap, seconds, handoff)
 
 
 _STATUS = {
@@ -343,8 +325,7 @@ def matrix_to_highs(model: pyo.ConcreteModel, log: bool = False) -> tuple[highsp
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
     integer, real = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
     lp.integrality_ = [integer if v.is_integer() else real for v in columns]
-    sign = -1.0 if form.objectives and form.objectives[0].sense == pyo.maximize else 1.0
-    if sign < 0:
+    if form.objectives and form.objectives[0].sense == pyo.maximize:
         lp.sense_ = highspy.ObjSense.kMaximize
     h = _new_highs(log)
     h.setOptionValue("output_flag", False)
