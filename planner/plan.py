@@ -40,6 +40,7 @@ class PlanOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     solve_log: list[dict] = field(default_factory=list)  # one entry per solve, in order
     breakdown: dict[str, float] = field(default_factory=dict)
+    started_from_previous: bool = False  # the solve started from start_from's projects (a sweep)
 
     @property
     def status(self) -> str:
@@ -199,6 +200,7 @@ def plan(
         timings=timings,
         solve_log=log,
         breakdown=objective_breakdown(inp, tables["budget"]),
+        started_from_previous=started,
     )
 
 

@@ -43,7 +43,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def sweep_row(outcome: PlanOutcome, seconds: dict[str, float], started_from: bool) -> dict:
+def sweep_row(outcome: PlanOutcome, seconds: dict[str, float]) -> dict:
     pr = outcome.tables["projects"]
     built = pr[pr["kind"] == "option"] if len(pr) else pr
     return {
@@ -55,7 +55,7 @@ def sweep_row(outcome: PlanOutcome, seconds: dict[str, float], started_from: boo
         "discounted_cost_gbp": outcome.breakdown.get("total", float("nan")),
         "projects_built": len(built),
         "places_built": float(built["places"].sum()) if len(built) else 0.0,
-        "started_from_previous": started_from,
+        "started_from_previous": outcome.started_from_previous,
         **{k: round(v, 2) for k, v in seconds.items()},
     }
 
@@ -108,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             "write_seconds": time.perf_counter() - solved,
             "total_seconds": time.perf_counter() - started,
         }
-        reused = previous is not None and args.start_from_previous and outcome.timings.get("start_seconds", 0.0) > 0
-        rows.append(sweep_row(outcome, seconds, reused))
+        rows.append(sweep_row(outcome, seconds))
         announce(
             f"=== {scenario.name}: {outcome.status}, gap {outcome.gap:.1e}, shortfall GBP "
             f"{outcome.shortfall / 1e6:.1f}m, {seconds['total_seconds']:.1f} s -> {run}"

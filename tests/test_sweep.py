@@ -11,7 +11,7 @@ from planner.check import check_run
 from planner.data import load_data
 from planner.sweep import main as sweep_main
 from tests.instances import Instance, write_instance
-from tests.test_model_instances import deficit_instance
+from tests.test_model_instances import deficit_instance, lead_time_instance
 
 
 def test_sweep_of_hand_instances(tmp_path: Path) -> None:
@@ -44,6 +44,23 @@ def test_sweep_of_hand_instances(tmp_path: Path) -> None:
     assert list(again["started_from_previous"]) == [False, False]
     assert again["shortfall_gbp"].to_numpy() == pytest.approx(table["shortfall_gbp"].to_numpy(), abs=1e-6)
     assert again["discounted_cost_gbp"].to_numpy() == pytest.approx(table["discounted_cost_gbp"].to_numpy(), abs=1)
+
+
+def test_sweep_starts_only_from_a_plan_with_the_same_projects(tmp_path: Path) -> None:
+    """The lead-time instance (test_lead_time: X opens in 2028, total 456,000), then the same with X forbidden:
+    the second model has no project X, so it cannot start from the first plan and says so; its cost is every child
+    in the fallback, 3 years x 4 x 52,000 = 624,000."""
+    folder = write_instance(tmp_path / "data", lead_time_instance(2))
+    with_x, without_x = tmp_path / "with-x.toml", tmp_path / "without-x.toml"
+    with_x.write_text('name = "with-x"\n')
+    without_x.write_text('name = "without-x"\nforbid_options = ["X"]\n')
+    out = tmp_path / "sweep"
+    args = [str(with_x), str(without_x), "--year", "2026", "--data", str(folder), "--out", str(out)]
+    assert sweep_main([*args, "--quiet", "--start-from-previous"]) == 0
+    table = pd.read_csv(out / "sweep.csv").set_index("scenario")
+    assert list(table["started_from_previous"]) == [False, False]
+    assert table.loc["with-x", "discounted_cost_gbp"] == pytest.approx(456_000, abs=1)
+    assert table.loc["without-x", "discounted_cost_gbp"] == pytest.approx(624_000, abs=1)
 
 
 def test_sweep_refuses_an_existing_folder_and_repeated_names(tmp_path: Path) -> None:
