@@ -232,6 +232,15 @@ def test_deficit_balanced(tmp_path: Path) -> None:
     assert pd.isna(out.tables["kpis"]["year_of_balance"]).sum() == 0
 
 
+def weight_instance() -> Instance:
+    """The deficit instance at income 50,000, with S2 a resource base 150 km away (reach 160 km) costing 11,990."""
+    inst = deficit_instance(50_000)
+    inst.reach_km = 160.0
+    inst.top_up = {"special": 12_000, "srb": 11_990, "ap": 10_000}
+    inst.settings[1]["x"] = 150.0
+    return inst
+
+
 def test_shortfall_does_not_depend_on_the_weight(tmp_path: Path) -> None:
     """The smallest shortfall comes first at any price. As test_deficit_shortfall, but S2's resource base costs
     11,990 a pupil and lies 150 km away (reach 160 km): S2 saves the high-needs budget GBP 10 a pupil (11,990 v
@@ -239,11 +248,7 @@ def test_shortfall_does_not_depend_on_the_weight(tmp_path: Path) -> None:
     14,490) but the smallest shortfall needs S2. Income 50,000: S2 spends 119,900 a year, 69,900 short in 2026
     and 2027: 139,800 in all (S1: 140,000). Cost: 2 x 10 x (11,990 + 15,000) = 539,800.
     """
-    inst = deficit_instance(50_000)
-    inst.reach_km = 160.0
-    inst.top_up = {"special": 12_000, "srb": 11_990, "ap": 10_000}
-    inst.settings[1]["x"] = 150.0
-    out = solve(tmp_path, inst)
+    out = solve(tmp_path, weight_instance())
     assert out.shortfall == pytest.approx(139_800, abs=1)
     assert total(out) == pytest.approx(539_800, abs=5)  # 150 km to within a metre after the coordinate round trip
     assert pupils(out, "S2") == pytest.approx({2025: 0.0, 2026: 10.0, 2027: 10.0}, abs=1e-3)
@@ -254,11 +259,7 @@ def test_shortfall_does_not_depend_on_the_weight(tmp_path: Path) -> None:
 def test_every_solver_interface_gives_the_same_plan(tmp_path: Path, interface: str) -> None:
     """The instance of test_shortfall_does_not_depend_on_the_weight (three solves: a changed objective, then a cap
     on the shortfall) through each Pyomo-HiGHS hand-off: shortfall 139,800 and cost 539,800 as derived there."""
-    inst = deficit_instance(50_000)
-    inst.reach_km = 160.0
-    inst.top_up = {"special": 12_000, "srb": 11_990, "ap": 10_000}
-    inst.settings[1]["x"] = 150.0
-    data = load_data(write_instance(tmp_path / "i", inst))
+    data = load_data(write_instance(tmp_path / "i", weight_instance()))
     options = SolverOptions(log=False, interface=interface)
     out = plan(data, Scenario(), 2026, options, progress=lambda _m: None)
     assert out.shortfall == pytest.approx(139_800, abs=1)
