@@ -64,15 +64,16 @@ def measure_build(zones: str, time_limit: float, lp_solver: str) -> dict[str, An
     import highspy
     from pyomo.contrib.appsi.solvers import Highs
 
+    from planner.config import apply_scenario
+    from planner.highs import matrix_to_highs
     from planner.inputs import build_inputs
     from planner.model import build_index, build_model
-    from planner.model.build import use_shortfall_objective
     from planner.model.direct import appsi_keys, compare_models, direct_model, solve_relaxation, to_highs
-    from planner.solver import matrix_to_highs
+    from planner.model.objectives import use_shortfall_then_cost
 
     data, scenario, load_s = _load(zones)
     t = time.perf_counter()
-    inp = build_inputs(data, scenario, TARGET_YEAR)
+    inp = build_inputs(apply_scenario(data, scenario, TARGET_YEAR))
     inputs_s = time.perf_counter() - t
     t = time.perf_counter()
     ix = build_index(inp)
@@ -90,7 +91,7 @@ def measure_build(zones: str, time_limit: float, lp_solver: str) -> dict[str, An
     t = time.perf_counter()
     m = build_model(ix)
     model_s = time.perf_counter() - t
-    use_shortfall_objective(m)
+    use_shortfall_then_cost(m)
     # the hand-off as HighsSolver makes it (planner/solver.py): a fresh appsi Highs, set_instance
     t = time.perf_counter()
     opt = Highs()
@@ -155,8 +156,8 @@ def _timed(fn: Callable[[], object]) -> float:
 
 def measure_mip(zones: str, time_limit: float, lp_solver: str = "") -> dict[str, Any]:
     """plan() of one instance, every solve it makes (run in a fresh process)."""
+    from planner.highs import SolverError, SolverOptions
     from planner.plan import plan
-    from planner.solver import SolverError, SolverOptions
 
     data, scenario, load_s = _load(zones)
     options = SolverOptions(time_limit=time_limit, threads=THREADS, log=False)

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.config import Scenario
-from planner.data.load import PlanningData
+from planner.config import Scenario, apply_scenario
+from planner.data import PlanningData
+from planner.highs import HighsSolver, PartGap, SolverError, SolveResult, SolverOptions
 from planner.inputs import RELAXABLE, ModelInputs, build_inputs
 from planner.model import ModelIndex, build_index, build_model
-from planner.model.build import SHORTFALL_WEIGHT, use_cost_objective, use_shortfall_objective
 from planner.model.index import MONEY
+from planner.model.objectives import SHORTFALL_WEIGHT, use_cost, use_least_shortfall, use_shortfall_then_cost
+from planner.progress import announce
 from planner.results import objective_breakdown, result_tables
-from planner.solver import HighsSolver, PartGap, SolverError, SolveResult, SolverOptions, announce
 
 SHORTFALL_TOLERANCE = 1e-6  # GBP m: below this a shortfall is zero
 
@@ -110,81 +111,28 @@ def plan(
     """
     options = options or SolverOptions()
     timings: dict[str, float] = {}
+    name = scenario.name
     t = time.perf_counter()
-    inp = build_inputs(data, scenario, target_year, relax=tuple(w for w in without if w in RELAXABLE))
+    applied = apply_scenario(data, scenario, target_year)
+    inp = build_inputs(applied, relax=tuple(w for w in without if w in (*RELAXABLE, "continuity")))
     timings["inputs_seconds"] = time.perf_counter() - t
-    progress(f"[{scenario.name}] inputs: {inp.summary()} ({timings['inputs_seconds']:.1f} s)")
+    progress(f"[{name}] inputs: {inp.summary()} ({timings['inputs_seconds']:.1f} s)")
     t = time.perf_counter()
     ix = build_index(inp, continuity="continuity" not in without)
     m = build_model(ix, drop=[w for w in without if w not in (*RELAXABLE, "continuity")])
     timings["build_seconds"] = time.perf_counter() - t
-    progress(
-        f"[{scenario.name}] model built: {m.nvariables()} variables, {m.nconstraints()} constraints "
-        f"({timings['build_seconds']:.1f} s)"
-    )
+    progress(f"[{name}] model built: {m.nvariables()} variables, {m.nconstraints()} constraints "
+             f"({timings['build_seconds']:.1f} s)")  # fmt: skip
 
     solver = HighsSolver(options)
-    use_shortfall_objective(m)
-    progress(
-        f"[{scenario.name}] phase 1: the smallest high-needs shortfall from {inp.target_year}, then the cheapest plan"
-    )
+    use_shortfall_then_cost(m)
+    progress(f"[{name}] phase 1: the smallest high-needs shortfall from {inp.target_year}, then the cheapest plan")
     t = time.perf_counter()
-    started = _start_from_plan(m, inp, ix, start_from, solver, progress, scenario.name) if start_from else False
+    started = _start_from_plan(m, inp, ix, start_from, solver, progress, name) if start_from else False
     timings["start_seconds"] = time.perf_counter() - t
-    gap1 = options.mip_gap
-    # stop once the plan's cost (not 100 x shortfall + cost) is proven within the gap (docs/model.md section 7)
-    r1 = solver.solve(m, warm_start=started, gap_on_part=PartGap(list(m.Shortfall.values()), SHORTFALL_WEIGHT))
-    _raise_if_no_plan(r1, inp, "phase 1")
-    r1 = _objective_from_model(r1, m)
-    log = [_log_entry("phase 1: 100 x shortfall + cost", r1, gap1)]
-    shortfall = _total_shortfall(m)
-    cost1 = float(pyo.value(m.cost.expr))
-    solves = [r1]
-    # phase 1's plan read as a cost solve: bound on cost = bound - 100 x shortfall (for plans no shorter)
-    r2 = SolveResult(
-        r1.status, True, cost1, None if r1.bound is None else r1.bound - SHORTFALL_WEIGHT * shortfall,
-        _cost_gap(r1, cost1), r1.solve_seconds, r1.handoff_seconds,
-    )  # fmt: skip
-    if shortfall <= SHORTFALL_TOLERANCE:
-        # at e = 0 the phase-1 objective is the cost: the plan is the cheapest balanced plan within the gap
-        progress(f"[{scenario.name}] the high-needs budget can balance in every year from {inp.target_year}")
-    else:
-        # prove the smallest shortfall with the shortfall alone as objective (no dependence on the weight)
-        kept = [(v, v.value) for v in m.component_data_objects(pyo.Var) if not v.fixed]
-        use_shortfall_objective(m, exact=True)
-        progress(f"[{scenario.name}] phase 1b: is GBP {shortfall:.2f}m the smallest shortfall? (shortfall alone)")
-        # the root LP of a shortfall-only objective is badly degenerate for simplex: interior point solves it
-        r1b = solver.solve(m, warm_start=True, gap=options.shortfall_gap, highs_options={"mip_lp_solver": "ipm"})
-        _raise_if_no_plan(r1b, inp, "phase 1b")
-        r1b = _objective_from_model(r1b, m)
-        log.append(_log_entry("phase 1b: shortfall alone", r1b, options.shortfall_gap))
-        solves.append(r1b)
-        least = _total_shortfall(m)
-        if least < shortfall - max(SHORTFALL_TOLERANCE, options.shortfall_gap * shortfall):
-            # a plan with less shortfall: the cheapest plan with that shortfall (phase 2)
-            shortfall = least
-            use_cost_objective(m, shortfall * (1 + 1e-9) + 1e-9)
-            progress(f"[{scenario.name}] phase 2: the cheapest plan with GBP {shortfall:.2f}m of shortfall")
-            r2 = solver.solve(m, warm_start=True)
-            _raise_if_no_plan(r2, inp, "phase 2")
-            r2 = _objective_from_model(r2, m)
-            log.append(_log_entry("phase 2: cost, shortfall capped", r2, options.mip_gap))
-            solves.append(r2)
-        else:
-            # the phase-1 plan has the smallest shortfall, and is the cheapest plan with it (phase-1 bound)
-            for v, x in kept:
-                v.set_value(x, skip_validation=True)
-            use_cost_objective(m, shortfall * (1 + 1e-9) + 1e-9)
-        r1 = SolveResult(
-            r1b.status, True, shortfall, r1b.bound, r1b.gap, r1.solve_seconds + r1b.solve_seconds,
-            r1.handoff_seconds + r1b.handoff_seconds,
-        )  # fmt: skip
-        progress(
-            f"[{scenario.name}] no plan balances the budget: smallest total shortfall GBP {shortfall:.2f}m "
-            f"over {inp.target_years[0]}-{inp.target_years[-1]}"
-        )
-    timings["handoff_seconds"] = sum(r.handoff_seconds for r in solves)
-    timings["solve_seconds"] = timings["start_seconds"] + sum(r.solve_seconds for r in solves)
+    solved = _lexicographic(m, inp, solver, options, lambda msg: progress(f"[{name}] {msg}"), started)
+    timings["handoff_seconds"] = sum(r.handoff_seconds for r in solved.solves)
+    timings["solve_seconds"] = timings["start_seconds"] + sum(r.solve_seconds for r in solved.solves)
 
     t = time.perf_counter()
     tables = result_tables(inp, ix, m)
@@ -194,14 +142,77 @@ def plan(
         index=ix,
         model=m,
         tables=tables,
-        shortfall_solve=r1,
-        cost_solve=r2,
-        shortfall=shortfall * MONEY,
+        shortfall_solve=solved.shortfall_solve,
+        cost_solve=solved.cost_solve,
+        shortfall=solved.shortfall * MONEY,
         timings=timings,
-        solve_log=log,
+        solve_log=solved.log,
         breakdown=objective_breakdown(inp, tables["budget"]),
         started_from_previous=started,
     )
+
+
+@dataclass
+class _Solved:
+    shortfall_solve: SolveResult  # the smallest shortfall (GBP m) and its proof
+    cost_solve: SolveResult  # the plan's cost (GBP m) and its proof
+    shortfall: float  # GBP m
+    log: list[dict]
+    solves: list[SolveResult]
+
+
+def _lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, options: SolverOptions,
+                   progress: Callable[[str], None], started: bool) -> _Solved:  # fmt: skip
+    """Phase 1, then (when the budget cannot balance) phases 1b and 2: docs/model.md section 7."""
+    # stop once the plan's cost (not 100 x shortfall + cost) is proven within the gap (docs/model.md section 7)
+    phase1 = solver.solve(m, warm_start=started, gap_on_part=PartGap(list(m.Shortfall.values()), SHORTFALL_WEIGHT))
+    _raise_if_no_plan(phase1, inp, "phase 1")
+    phase1 = _objective_from_model(phase1, m)
+    log = [_log_entry("phase 1: 100 x shortfall + cost", phase1, options.mip_gap)]
+    shortfall = _total_shortfall(m)
+    cost1 = float(pyo.value(m.cost.expr))
+    # phase 1's plan read as a cost solve: bound on cost = bound - 100 x shortfall (for plans no shorter)
+    bound1 = None if phase1.bound is None else phase1.bound - SHORTFALL_WEIGHT * shortfall
+    cost_solve = replace(phase1, objective=cost1, bound=bound1, gap=_cost_gap(phase1, cost1))
+    if shortfall <= SHORTFALL_TOLERANCE:
+        # at e = 0 the phase-1 objective is the cost: the plan is the cheapest balanced plan within the gap
+        progress(f"the high-needs budget can balance in every year from {inp.target_year}")
+        return _Solved(phase1, cost_solve, shortfall, log, [phase1])
+    # prove the smallest shortfall with the shortfall alone as objective (no dependence on the weight)
+    kept = [(v, v.value) for v in m.component_data_objects(pyo.Var) if not v.fixed]
+    use_least_shortfall(m)
+    progress(f"phase 1b: is GBP {shortfall:.2f}m the smallest shortfall? (shortfall alone)")
+    # the root LP of a shortfall-only objective is badly degenerate for simplex: interior point solves it
+    least_solve = solver.solve(m, warm_start=True, gap=options.shortfall_gap, highs_options={"mip_lp_solver": "ipm"})
+    _raise_if_no_plan(least_solve, inp, "phase 1b")
+    least_solve = _objective_from_model(least_solve, m)
+    log.append(_log_entry("phase 1b: shortfall alone", least_solve, options.shortfall_gap))
+    solves = [phase1, least_solve]
+    least = _total_shortfall(m)
+    if least < shortfall - max(SHORTFALL_TOLERANCE, options.shortfall_gap * shortfall):
+        # a plan with less shortfall: the cheapest plan with that shortfall (phase 2)
+        shortfall = least
+        use_cost(m, shortfall * (1 + 1e-9) + 1e-9)
+        progress(f"phase 2: the cheapest plan with GBP {shortfall:.2f}m of shortfall")
+        cost_solve = solver.solve(m, warm_start=True)
+        _raise_if_no_plan(cost_solve, inp, "phase 2")
+        cost_solve = _objective_from_model(cost_solve, m)
+        log.append(_log_entry("phase 2: cost, shortfall capped", cost_solve, options.mip_gap))
+        solves.append(cost_solve)
+    else:
+        # the phase-1 plan has the smallest shortfall, and is the cheapest plan with it (phase-1 bound)
+        for v, x in kept:
+            v.set_value(x, skip_validation=True)
+        use_cost(m, shortfall * (1 + 1e-9) + 1e-9)
+    shortfall_solve = replace(
+        least_solve,
+        objective=shortfall,
+        solve_seconds=phase1.solve_seconds + least_solve.solve_seconds,
+        handoff_seconds=phase1.handoff_seconds + least_solve.handoff_seconds,
+    )
+    progress(f"no plan balances the budget: smallest total shortfall GBP {shortfall:.2f}m "
+             f"over {inp.target_years[0]}-{inp.target_years[-1]}")  # fmt: skip
+    return _Solved(shortfall_solve, cost_solve, shortfall, log, solves)
 
 
 def _start_from_plan(

@@ -9,8 +9,19 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from planner.data.geography import serves_phase
+from planner.data.schema import STATE_TYPES
 from planner.inputs import ModelInputs
 from planner.model.index import ModelIndex, placements_from_new
+from planner.runfolder import (
+    FEES_PREFIX,
+    INCOME_PREFIX,
+    PLACEMENT_COLUMNS,
+    PROJECT_COLUMNS,
+    PROJECT_YEAR_COLUMNS,
+    SETTING_YEAR_COLUMNS,
+    SUFFICIENCY_COLUMNS,
+)
 
 EPS = 1e-6
 
@@ -34,13 +45,6 @@ def capacity_by_year(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> 
     cap = cap.reset_index().melt(id_vars="setting_id", var_name="year", value_name="places")
     cap["year"] = cap["year"].astype(int)
     return cap
-
-
-PROJECT_COLUMNS = [
-    "project_id", "site_id", "name", "urn", "kind", "project_type", "setting_type", "setting_id", "district_id",
-    "lon", "lat", "needs", "min_age", "max_age", "places", "places_at_opening", "start_year", "opening_year",
-    "capital_cost",
-]  # fmt: skip
 
 
 def projects_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd.DataFrame:
@@ -80,7 +84,7 @@ def projects_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd
         if not years_open:
             continue
         o = meta.loc[pr["option_id"].iloc[j]]
-        first, last = min(years_open), ix.years[-1]
+        first = min(years_open)
         i_first, i_last = ix.years.index(first), len(ix.years) - 1
         if ix.project_range[j]:
             p_open, p_last = places[(j, i_first)], places[(j, i_last)]
@@ -112,8 +116,7 @@ def projects_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd
                 capital_cost=capex,
             )
         )
-        del last
-    out = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+    out = pd.DataFrame(rows, columns=list(PROJECT_COLUMNS[:-1]))
     out["setting_name"] = out["setting_id"].map(s["name"])
     if not out.empty:
         out["urn"] = out["urn"].astype("Int64")
@@ -159,7 +162,7 @@ def project_years(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd.
                     capital_spent=float(spend.get(t, 0.0)),
                 )
             )
-    return pd.DataFrame(rows, columns=["project_id", "setting_id", "year", "places", "capital_spent"])
+    return pd.DataFrame(rows, columns=list(PROJECT_YEAR_COLUMNS))
 
 
 def placements_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd.DataFrame:
@@ -193,22 +196,8 @@ def placements_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> 
     out["phase"] = out["cohort"].map(coh["phase"])
     out["setting_type"] = out["setting_id"].map(inp.settings["setting_type"])
     out["out_of_county"] = out["setting_id"].map(inp.settings["out_of_county"]).astype(bool)
-    cols = [
-        "year",
-        "zone_id",
-        "district_id",
-        "need_group",
-        "phase",
-        "setting_id",
-        "setting_type",
-        "out_of_county",
-        "pupils",
-        "road_km",
-        "legacy",
-    ]
     return (
-        out[cols]
-        .rename(columns={"road_km": "journey_km"})
+        out.rename(columns={"road_km": "journey_km"})[list(PLACEMENT_COLUMNS)]
         .sort_values(["year", "zone_id", "need_group", "phase", "setting_id"])
         .reset_index(drop=True)
     )
@@ -230,21 +219,7 @@ def settings_by_year(inp: ModelInputs, placements: pd.DataFrame, capacity: pd.Da
     out["lon"] = out["setting_id"].map(s["lon"])
     out["lat"] = out["setting_id"].map(s["lat"])
     keep = (out["pupils"] > EPS) | (out["places"].fillna(0) > EPS)
-    cols = [
-        "setting_id",
-        "name",
-        "urn",
-        "setting_type",
-        "origin",
-        "district_id",
-        "out_of_county",
-        "lon",
-        "lat",
-        "year",
-        "places",
-        "pupils",
-    ]
-    return out[keep][cols].sort_values(["setting_id", "year"]).reset_index(drop=True)
+    return out[keep][list(SETTING_YEAR_COLUMNS)].sort_values(["setting_id", "year"]).reset_index(drop=True)
 
 
 def budget_table(
@@ -262,7 +237,7 @@ def budget_table(
         fees = {}
         for st in sorted(uc.index.get_level_values(0).unique()):
             ss = s[s["setting_type"] == st]
-            fees[f"top_ups_and_fees_{st}"] = float(ss["pupils"].sum() * uc.loc[(st, t), "top_up"])
+            fees[f"{FEES_PREFIX}{st}"] = float(ss["pupils"].sum() * uc.loc[(st, t), "top_up"])
         other = float(inp.other_spending[t])
         spending = pf + sum(fees.values()) + other
         income = float(inc.loc[t].sum())
@@ -273,7 +248,7 @@ def budget_table(
         cap_spent = float(proj_years.loc[proj_years["year"] == t, "capital_spent"].sum())
         row = {
             "year": t,
-            **{f"income_{k}": float(v) for k, v in inc.loc[t].items()},
+            **{f"{INCOME_PREFIX}{k}": float(v) for k, v in inc.loc[t].items()},
             "income_total": income,
             "place_funding": pf,
             **fees,
@@ -293,7 +268,7 @@ def budget_table(
 def sufficiency_table(inp: ModelInputs, placements: pd.DataFrame, sby: pd.DataFrame) -> pd.DataFrame:
     """Year x district x need group x phase: demand, local places, where children are placed, unmet local need."""
     p = placements.copy()
-    state_local = p["setting_type"].isin(["special", "srb", "ap"]) & ~p["out_of_county"]
+    state_local = p["setting_type"].isin(STATE_TYPES) & ~p["out_of_county"]
     p["placed_locally"] = np.where(state_local, p["pupils"], 0.0)
     p["placed_independent_or_out_of_county"] = np.where(state_local, 0.0, p["pupils"])
     keys = ["year", "district_id", "need_group", "phase"]
@@ -306,28 +281,17 @@ def sufficiency_table(inp: ModelInputs, placements: pd.DataFrame, sby: pd.DataFr
     phases = inp.cohorts[["phase"]].drop_duplicates()["phase"].tolist()
     ages = inp.phase_ages
     rows = []
-    st = sby[sby["setting_type"].isin(["special", "srb", "ap"]) & ~sby["out_of_county"]]
+    st = sby[sby["setting_type"].isin(STATE_TYPES) & ~sby["out_of_county"]]
     for r in st.itertuples():
         srow = s.loc[r.setting_id]
         for ph in phases:
-            lo, hi = ages[ph]
-            overlap = min(srow["max_age"], hi) - max(srow["min_age"], lo) + 1
-            if overlap < (hi - lo + 1) / 2:
+            if not serves_phase(srow["min_age"], srow["max_age"], *ages[ph]):
                 continue
             for g in srow["needs"]:
                 rows.append((r.year, r.district_id, g, ph, r.places))
     places = pd.DataFrame(rows, columns=keys + ["state_places_in_district"]).groupby(keys).sum().reset_index()
     out = agg.merge(places, on=keys, how="left").fillna({"state_places_in_district": 0.0})
-    return out[
-        keys
-        + [
-            "demand",
-            "state_places_in_district",
-            "placed_locally",
-            "placed_independent_or_out_of_county",
-            "unmet_local_need",
-        ]
-    ]
+    return out[list(SUFFICIENCY_COLUMNS)]
 
 
 def kpis_table(inp: ModelInputs, placements: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
@@ -339,9 +303,7 @@ def kpis_table(inp: ModelInputs, placements: pd.DataFrame, budget: pd.DataFrame)
         p = placements[placements["year"] == t]
         spec = float(p["pupils"].sum())
         srb = float(p.loc[p["setting_type"] == "srb", "pupils"].sum())
-        state_local = float(
-            p.loc[p["setting_type"].isin(["special", "srb", "ap"]) & ~p["out_of_county"], "pupils"].sum()
-        )
+        state_local = float(p.loc[p["setting_type"].isin(STATE_TYPES) & ~p["out_of_county"], "pupils"].sum())
         indep = float(p.loc[p["setting_type"] == "independent", "pupils"].sum())
         total = spec + float(ns.loc[t].sum())
         mainstream = float(ns.loc[t].get("mainstream", 0.0)) + srb
@@ -362,7 +324,7 @@ def kpis_table(inp: ModelInputs, placements: pd.DataFrame, budget: pd.DataFrame)
             )
         )
     out = pd.DataFrame(rows)
-    bal = out[(out["year"] >= inp.target_year) & (out["in_year_balance"] >= -0.5)]["year"]
+    bal = out[out["year"].isin(inp.target_years) & (out["in_year_balance"] >= -0.5)]["year"]
     balanced_from = None
     for y in sorted(bal):
         if all(out.loc[out["year"] >= y, "in_year_balance"] >= -0.5):
@@ -377,11 +339,11 @@ def objective_breakdown(inp: ModelInputs, budget: pd.DataFrame) -> dict[str, flo
     """Discounted totals over the planning years (GBP) of the lines the objective weighs."""
     b = budget.set_index("year").loc[inp.years]
     d = inp.discount.reindex(inp.years)
-    fee_cols = [c for c in b.columns if c.startswith("top_ups_and_fees_")]
+    fee_cols = [c for c in b.columns if c.startswith(FEES_PREFIX)]
     out = {
         "transport": float((b["transport_general_fund"] * d).sum()),
         "place_funding": float((b["place_funding"] * d).sum()),
-        **{c.replace("top_ups_and_fees_", "top_ups_and_fees_"): float((b[c] * d).sum()) for c in fee_cols},
+        **{c: float((b[c] * d).sum()) for c in fee_cols},
     }
     out["total"] = sum(out.values())
     return out

@@ -169,7 +169,7 @@ def geography() -> Callable[[str], object]:
         if level not in cache:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                cache[level] = load_data(DATA, zones=level, validate=False)
+                cache[level] = load_data(DATA, zones=level)
         return cache[level]
 
     return get

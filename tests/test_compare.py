@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from planner.report.compare_tables import budget_comparison, kpi_comparison, project_differences
-from planner.report.run_data import load_run
+from planner.runfolder import load_run
 from tests.conftest import PROJECTS_A, ROOT, Chromium, write_run
 
 # B against A (tests/conftest.py PROJECTS_A): the committed school cancelled; opt-srb-1 built bigger (20 -> 25
@@ -144,7 +144,7 @@ def test_compare_cli_writes_everything_and_protects_its_output(
 
 def test_compare_default_folder_and_bad_input(runs: tuple[Path, Path], tmp_path: Path) -> None:
     a, b = runs
-    from planner.compare import default_out
+    from planner.cli.compare import default_out
 
     assert default_out(a, b) == a.parent / "compare-run-a-vs-run-b"
     missing = run_compare(str(a), str(tmp_path / "nowhere"), "--out", str(tmp_path / "x"))

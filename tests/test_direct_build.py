@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from pyomo.contrib.appsi.solvers import Highs
 
-from planner.config import Scenario
+from planner.config import Scenario, apply_scenario
 from planner.data import load_data
 from planner.inputs import build_inputs
 from planner.model import build_index, build_model
-from planner.model.build import use_shortfall_objective
 from planner.model.direct import appsi_keys, compare_models, direct_model, solve_relaxation, to_highs
+from planner.model.objectives import use_shortfall_then_cost
 from tests.instances import Instance, write_instance
 
 
@@ -55,11 +55,11 @@ def data(tmp_path_factory: pytest.TempPathFactory):
     ],
 )
 def test_direct_build_is_the_pyomo_build(data, objective: str, scenario: Scenario) -> None:
-    ix = build_index(build_inputs(data, scenario, 2027))
+    ix = build_index(build_inputs(apply_scenario(data, scenario, 2027)))
     assert ix.places_index and ix.capital_use and ix.target_years
     m = build_model(ix)
     if objective == "shortfall":
-        use_shortfall_objective(m)
+        use_shortfall_then_cost(m)
     opt = Highs()
     opt.config.stream_solver = False
     opt.set_instance(m)
@@ -82,4 +82,4 @@ def test_direct_build_is_the_pyomo_build(data, objective: str, scenario: Scenari
 
 def test_unknown_objective(data) -> None:
     with pytest.raises(ValueError, match="objective"):
-        direct_model(build_index(build_inputs(data, Scenario(), 2027)), "profit")
+        direct_model(build_index(build_inputs(apply_scenario(data, Scenario(), 2027))), "profit")

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from planner.check import check_run
+from planner.cli.solve import main as solve_main
 from planner.config import Scenario
 from planner.data import load_data
+from planner.highs import INTERFACES, SolverOptions
 from planner.plan import PlanOutcome, plan
-from planner.solve import main as solve_main
-from planner.solver import INTERFACES, SolverOptions
 from tests.instances import Instance, write_instance
 
 FALLBACK = 52_000.0

@@ -13,8 +13,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from planner.report.run_data import load_run
 from planner.report.run_report import write_run_report
+from planner.runfolder import load_run
 from tests.conftest import ROOT, Chromium, write_run
 
 A4_LANDSCAPE_PX = (1654, 2338)  # rows, columns: 11.69 x 8.27 inches at 200 dpi

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from planner.check import check_run
+from planner.cli.sweep import main as sweep_main
 from planner.data import load_data
-from planner.sweep import main as sweep_main
 from tests.instances import Instance, write_instance
 from tests.test_model_instances import deficit_instance, lead_time_instance
 

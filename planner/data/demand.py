@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planner.data.load import PlanningData
+from planner.data.tables import PlanningData
 
 
 def specialist_share(data: PlanningData) -> pd.Series:

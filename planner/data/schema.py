@@ -38,7 +38,21 @@ class TableSpec:
 
 
 SETTING_TYPES = ("special", "srb", "ap", "independent")
+STATE_TYPES = ("special", "srb", "ap")  # state settings: a maximum journey (reach) applies; "placed locally"
 PROJECT_TYPES = ("new_school", "expansion", "srb", "ap")
+SETTING_LABELS = {
+    "special": "State special school",
+    "srb": "Specialist resource base (SRB)",
+    "ap": "Alternative provision (AP)",
+    "independent": "Independent special school",
+}
+PROJECT_TYPE_LABELS = {
+    "new_school": "New special school",
+    "expansion": "Special school expansion",
+    "srb": "Resource base (SRB)",
+    "ap": "Alternative provision (AP)",
+}
+ZONE_LEVEL_NAMES = {"msoa": "MSOA", "lsoa": "LSOA", "district": "district"}
 SIZINGS = ("menu", "range")
 
 _basis = Column("basis", "str", choices=BASIS, fix="write sourced, derived or estimate")
@@ -290,6 +304,9 @@ TABLES: dict[str, TableSpec] = {
     "reconciliation": RECONCILIATION,
 }
 
+OPTIONAL_PARAMETERS = {
+    "target_year": "the year from which the high-needs budget must balance in-year (scenario and --year override it)",
+}
 REQUIRED_PARAMETERS = {
     "base_year": "the year of the base census (2025 = 2024/25)",
     "opening_deficit": "the cumulative high-needs deficit at the start of the base year, GBP",

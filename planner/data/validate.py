@@ -13,7 +13,7 @@ import pandas as pd
 
 from planner.data import schema
 from planner.data.errors import DataError
-from planner.data.load import PlanningData
+from planner.data.tables import PlanningData
 
 COUNTY_BUFFER_M = 2_000.0  # settings on the coast or the boundary line count as inside
 

@@ -43,18 +43,18 @@ def pupils_in_setting(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
     A placement shrinks only as pupils leave the phase or their plan ends (rate 1 - r_p), so new places fill
     from new plans and transitions, and independent placements fall only as pupils leave.
     """
-    if not ix.sp_pairs:
+    if not ix.setting_phases:
         return
     new, pupils, T = m.New, m.Pupils, len(ix.years)
 
     def rule(m: pyo.ConcreteModel, q: int, i: int) -> pyo.Expression:
-        r = float(ix.sp_stay[q])
-        entrants = sum(new[int(a) * T + i] for a in ix.sp_arcs[q])
+        r = float(ix.setting_phase_stay[q])
+        entrants = sum(new[int(a) * T + i] for a in ix.setting_phase_arcs[q])
         if i == 0:
-            return pupils[q, 0] - entrants == r * float(ix.sp_base[q])
+            return pupils[q, 0] - entrants == r * float(ix.setting_phase_base[q])
         return pupils[q, i] - r * pupils[q, i - 1] - entrants == 0
 
-    m.Pupils_In_Setting = pyo.Constraint(range(len(ix.sp_pairs)), range(T), rule=rule)
+    m.Pupils_In_Setting = pyo.Constraint(range(len(ix.setting_phases)), range(T), rule=rule)
 
 
 def capacity(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
@@ -64,7 +64,7 @@ def capacity(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
         for all s with finite places, t
     K[s,t]: existing places and commitments open by t. The out-of-county independent fallback is unlimited.
     """
-    if not ix.capped:
+    if not ix.limited_settings:
         return
     by_setting = ix.pairs_by_setting()
     projects_at = ix.projects_by_setting()
@@ -80,7 +80,7 @@ def capacity(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
         )
         return lhs <= float(ix.fixed_places[s, i])
 
-    m.Capacity = pyo.Constraint(ix.capped, range(len(ix.years)), rule=rule)
+    m.Capacity = pyo.Constraint(ix.limited_settings, range(len(ix.years)), rule=rule)
 
 
 def project_timing(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
@@ -167,7 +167,7 @@ def high_needs_balance(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
 
     def rule(m: pyo.ConcreteModel, t: int) -> pyo.Expression:
         i = years.index(t)
-        placed = sum(float(ix.top_up[s, i]) * m.Pupils[q, i] for q, (s, _p) in enumerate(ix.sp_pairs))
+        placed = sum(float(ix.top_up[s, i]) * m.Pupils[q, i] for q, (s, _p) in enumerate(ix.setting_phases))
         funded = sum(
             float(ix.place_funding[ix.project_setting[j], i])
             * (m.Places[j, i] if ix.project_range[j] else float(ix.project_places[j]) * m.Open[j, i])

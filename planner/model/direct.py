@@ -17,8 +17,8 @@ import highspy
 import numpy as np
 from numpy.typing import ArrayLike
 
-from planner.model.build import SHORTFALL_WEIGHT
 from planner.model.index import ModelIndex
+from planner.model.objectives import SHORTFALL_WEIGHT
 
 OBJECTIVES = ("cost", "shortfall")
 INF = highspy.kHighsInf
@@ -103,13 +103,13 @@ def direct_model(ix: ModelIndex, objective: str = "cost") -> DirectModel:
     """The arrays of build_model(ix) with the `objective` objective active.
 
     "cost": build_model's default (phase 2's objective, without the shortfall cap plan() adds then); "shortfall":
-    phase 1's, 100 x shortfall + cost (use_shortfall_objective). Columns in Pyomo's declaration order (appsi
+    phase 1's, 100 x shortfall + cost (use_shortfall_then_cost). Columns in Pyomo's declaration order (appsi
     orders them by first use), rows in constraint declaration order (as appsi); comparisons go by key, not order.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r}; use one of {OBJECTIVES}")
     T = len(ix.years)
-    n_sp = len(ix.sp_pairs)
+    n_sp = len(ix.setting_phases)
     # ---- columns in Pyomo's declaration order: New, Pupils, Open, Places, Shortfall
     c_pupils = ix.n_arcs * T  # Pupils[q, i] at c_pupils + q T + i
     c_open = c_pupils + n_sp * T
@@ -158,13 +158,15 @@ def direct_model(ix: ModelIndex, objective: str = "cost") -> DirectModel:
         k = np.arange(n_sp * T)
         q_of, i_of = k // T, k % T
         later = k[i_of > 0]
-        lengths = np.array([len(a) for a in ix.sp_arcs], dtype=np.int64)
-        arcs = np.concatenate(ix.sp_arcs).astype(np.int64) if lengths.sum() else np.zeros(0, dtype=np.int64)
+        lengths = np.array([len(a) for a in ix.setting_phase_arcs], dtype=np.int64)
+        arcs = np.concatenate(ix.setting_phase_arcs).astype(np.int64) if lengths.sum() else np.zeros(0, dtype=np.int64)
         q_rep = np.repeat(np.arange(n_sp), lengths)
         r_parts = [k, later] + [q_rep * T + i for i in range(T)]
         c_parts = [c_pupils + k, c_pupils + later - 1] + [arcs * T + i for i in range(T)]
-        v_parts = [np.ones(len(k)), -ix.sp_stay[q_of[later]].astype(float)] + [-np.ones(len(arcs))] * T
-        rhs = np.where(i_of == 0, ix.sp_stay[q_of].astype(float) * ix.sp_base[q_of].astype(float), 0.0)
+        v_parts = [np.ones(len(k)), -ix.setting_phase_stay[q_of[later]].astype(float)] + [-np.ones(len(arcs))] * T
+        rhs = np.where(
+            i_of == 0, ix.setting_phase_stay[q_of].astype(float) * ix.setting_phase_base[q_of].astype(float), 0.0
+        )
         rows.add(
             "Pupils_In_Setting",
             col_blocks[1][1],
@@ -181,7 +183,7 @@ def direct_model(ix: ModelIndex, objective: str = "cost") -> DirectModel:
     index: list = []
     entries: list[tuple[int, int, float]] = []
     ub: list[float] = []
-    for s in ix.capped:
+    for s in ix.limited_settings:
         qs = by_setting.get(s, [])
         if not qs:
             continue
@@ -245,7 +247,7 @@ def direct_model(ix: ModelIndex, objective: str = "cost") -> DirectModel:
 
     # ---- high_needs_balance: top-ups and fees + place funding - shortfall[t] <= I[t] - F[t]
     index, entries, ub = [], [], []
-    sp_setting = [s for s, _p in ix.sp_pairs]
+    sp_setting = [s for s, _p in ix.setting_phases]
     for row, t in enumerate(ix.target_years):
         i = ix.years.index(t)
         index.append(t)

@@ -41,12 +41,12 @@ class ModelIndex:
     demand_arcs: list[np.ndarray]
     demand_rhs: np.ndarray
     # pupils in setting s of phase p: (s, p) pairs, their arcs, stay rate and base-year pupils
-    sp_pairs: list[tuple[int, int]]
-    sp_arcs: list[np.ndarray]
-    sp_stay: np.ndarray
-    sp_base: np.ndarray
-    # capacity: finite places by setting and year (existing + committed), and projects adding places
-    capped: list[int]
+    setting_phases: list[tuple[int, int]]
+    setting_phase_arcs: list[np.ndarray]
+    setting_phase_stay: np.ndarray
+    setting_phase_base: np.ndarray
+    # capacity: settings with finite places (and pupils or projects), places by year (existing + committed)
+    limited_settings: list[int]
     fixed_places: np.ndarray  # (settings, years), NaN = unlimited
     # projects p = (option, size): places, setting, site; Open[p,i] = 1 if open by years[i] (monotone)
     n_projects: int
@@ -74,9 +74,9 @@ class ModelIndex:
     places_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Places[p,i]
 
     def pairs_by_setting(self) -> dict[int, list[int]]:
-        """Setting -> positions q of its (setting, phase) pairs in sp_pairs."""
+        """Setting -> positions q of its (setting, phase) pairs in setting_phases."""
         out: dict[int, list[int]] = {}
-        for q, (s, _p) in enumerate(self.sp_pairs):
+        for q, (s, _p) in enumerate(self.setting_phases):
             out.setdefault(s, []).append(q)
         return out
 
@@ -86,10 +86,6 @@ class ModelIndex:
         for j, s in enumerate(self.project_setting):
             out.setdefault(int(s), []).append(j)
         return out
-
-    def var(self, a: int | np.ndarray, i: int) -> int | np.ndarray:
-        """Position of n[a, years[i]] in the flat New variable."""
-        return a * len(self.years) + i
 
 
 def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
@@ -108,7 +104,7 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
     stay_c = coh["stay_rate"].astype(float) if continuity else coh["stay_rate"] * 0.0
     a_stay = stay_c.reindex(a_cohort).to_numpy(dtype=float)
     a_km = arcs["road_km"].to_numpy(dtype=float)
-    a_x0 = arcs["base_pupils"].to_numpy(dtype=float) if continuity else np.zeros(len(arcs))
+    a_base_pupils = arcs["base_pupils"].to_numpy(dtype=float) if continuity else np.zeros(len(arcs))
 
     # ---- demand rows: new entrants per cohort and year
     dem = inp.demand.pivot(index="cohort", columns="year", values="demand")
@@ -129,24 +125,24 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
 
     # ---- pupils by setting and phase: arcs, stay and base-year pupils (allowed arcs and legacy alike)
     leg = inp.legacy[inp.legacy["year"] == years[0]]
-    base_sp: dict[tuple[int, int], float] = {}
-    for s, p, x in zip(a_setting, a_phase, a_x0, strict=True):
-        base_sp[(s, p)] = base_sp.get((s, p), 0.0) + x
+    base_by_pair: dict[tuple[int, int], float] = {}
+    for s, p, x in zip(a_setting, a_phase, a_base_pupils, strict=True):
+        base_by_pair[(s, p)] = base_by_pair.get((s, p), 0.0) + x
     if continuity and len(leg):
         leg_phase = coh["phase"].reindex(leg["cohort"]).map(p_pos).to_numpy()
         leg_stay = stay_c.reindex(leg["cohort"]).to_numpy(dtype=float)
         for s, p, x, r in zip(leg["setting_id"].map(s_pos), leg_phase, leg["pupils"], leg_stay, strict=True):
-            base_sp[(int(s), int(p))] = base_sp.get((int(s), int(p)), 0.0) + (x / r if r > 0 else 0.0)
+            base_by_pair[(int(s), int(p))] = base_by_pair.get((int(s), int(p)), 0.0) + (x / r if r > 0 else 0.0)
     key = a_setting * len(phases) + a_phase
     order = np.argsort(key, kind="stable")
-    pairs = sorted(set(zip(a_setting.tolist(), a_phase.tolist(), strict=True)) | set(base_sp))
+    pairs = sorted(set(zip(a_setting.tolist(), a_phase.tolist(), strict=True)) | set(base_by_pair))
     pair_key = np.array([s * len(phases) + p for s, p in pairs], dtype=np.int64)
     lo = np.searchsorted(key[order], pair_key, side="left")
     hi = np.searchsorted(key[order], pair_key, side="right")
-    sp_arcs = [order[a:b] for a, b in zip(lo, hi, strict=True)]
+    setting_phase_arcs = [order[a:b] for a, b in zip(lo, hi, strict=True)]
     phase_stay = {p_pos[p]: float(stay_c[coh["phase"] == p].iloc[0]) for p in phases}
-    sp_stay = np.array([phase_stay[p] for _s, p in pairs])
-    sp_base = np.array([base_sp.get(sp, 0.0) for sp in pairs])
+    setting_phase_stay = np.array([phase_stay[p] for _s, p in pairs])
+    setting_phase_base = np.array([base_by_pair.get(sp, 0.0) for sp in pairs])
 
     # ---- places
     cap = inp.capacity.pivot(index="setting_id", columns="year", values="places").reindex(settings)[years]
@@ -157,7 +153,7 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
     p_first = pr["first_opening"].map(year_pos).to_numpy(dtype=np.int64)
     open_index = [(p, i) for p in range(len(pr)) for i in range(int(p_first[p]), T)]
     has_place = set(a_setting.tolist()) | {s for s, _p in pairs} | set(p_setting.tolist())
-    capped = [s for s in range(len(settings)) if not np.isnan(fixed_places[s, 0]) and s in has_place]
+    limited_settings = [s for s in range(len(settings)) if not np.isnan(fixed_places[s, 0]) and s in has_place]
     forced_options: dict[str, list[int]] = {}
     forced_sites: set[str] = set()
     for oid in inp.forced_options:
@@ -203,8 +199,8 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
         w = (disc * tr) @ decay  # (j,)
         sel = a_stay == r
         new_cost[sel] = a_km[sel, None] * w[None, :]
-    sp_setting = np.array([s for s, _p in pairs], dtype=np.int64)
-    pupils_cost = top_up[sp_setting] * disc[None, :]
+    pair_setting = np.array([s for s, _p in pairs], dtype=np.int64)
+    pupils_cost = top_up[pair_setting] * disc[None, :]
 
     fixed_pf = np.nansum(np.nan_to_num(fixed_places) * pf, axis=0)
     income = inp.income.groupby("year")["amount"].sum()
@@ -248,11 +244,11 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
         demand_rows=demand_rows,
         demand_arcs=demand_arcs,
         demand_rhs=np.asarray(rhs),
-        sp_pairs=pairs,
-        sp_arcs=sp_arcs,
-        sp_stay=sp_stay,
-        sp_base=sp_base,
-        capped=capped,
+        setting_phases=pairs,
+        setting_phase_arcs=setting_phase_arcs,
+        setting_phase_stay=setting_phase_stay,
+        setting_phase_base=setting_phase_base,
+        limited_settings=limited_settings,
         fixed_places=fixed_places,
         n_projects=len(pr),
         project_setting=p_setting,
@@ -280,7 +276,7 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
 
 
 def placements_from_new(ix: ModelIndex, inp: ModelInputs, new: np.ndarray) -> pd.DataFrame:
-    """Pupils on each arc each year, x[a,t] = r x[a,t-1] + n[a,t] from the base-year x0 (results, checks)."""
+    """Pupils on each arc each year, x[a,t] = r x[a,t-1] + n[a,t] from the base-year pupils (results, checks)."""
     T = len(ix.years)
     n = new.reshape(ix.n_arcs, T)
     x = np.zeros_like(n)

@@ -47,7 +47,7 @@ from planner.report.plan_map import (
 from planner.report.run_data import RunTables, existing_settings
 
 if TYPE_CHECKING:
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 
 MATERIAL = ("only in A", "only in B", "different size and year", "different size")

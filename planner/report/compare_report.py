@@ -26,7 +26,7 @@ from planner.report.run_data import (
 )
 
 if TYPE_CHECKING:
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 
 def run_names(a: RunTables, b: RunTables) -> tuple[str, str]:
@@ -236,3 +236,28 @@ def write_comparison(data: PlanningData, a: RunTables, b: RunTables, out: Path) 
     (out / "compare.html").write_text(html, encoding="utf-8")
     written["compare.html"] = out / "compare.html"
     return written
+
+
+def summary_text(name_a: str, name_b: str, folder: Path) -> str:
+    """A few lines for the terminal: the differences by kind and the main KPI deltas."""
+    diff = pd.read_csv(folder / "differences.csv")
+    kpis = pd.read_csv(folder / "kpis.csv")
+    lines = [f"A: {name_a}", f"B: {name_b}"]
+    counts = diff["status"].value_counts()
+    lines.append("Projects that differ: " + ("; ".join(f"{n} {s}" for s, n in counts.items()) or "none"))
+    for measure in (
+        "Cumulative deficit at the year end",
+        "Total shortfall over the target years",
+        "New places the plan builds (last year)",
+        "Mean journey",
+    ):
+        rows = kpis[kpis["measure"] == measure]
+        if len(rows):
+            r = rows.iloc[-1]
+            when = f" {int(r['year'])}" if pd.notna(r["year"]) else ""
+            lines.append(
+                f"  {measure}{when}: A {_fmt(r['a'], r['unit'])}, B {_fmt(r['b'], r['unit'])}, "
+                f"B - A {_fmt(r['delta'], r['unit'], delta=True)}"
+            )
+    lines.append(f"Written: {folder} (open compare.html)")
+    return "\n".join(lines)

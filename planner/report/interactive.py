@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from bokeh.model import Model
 
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 WEB = "EPSG:3857"
 BOKEH_MARKERS = {"special": "circle", "srb": "square", "ap": "triangle", "independent": "diamond"}

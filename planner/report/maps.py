@@ -35,7 +35,7 @@ from matplotlib.patches import FancyArrow, Rectangle
 from shapely.ops import nearest_points, polylabel
 
 if TYPE_CHECKING:
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 Rect = tuple[float, float, float, float]  # figure fraction: left, bottom, width, height
 

@@ -46,7 +46,7 @@ from planner.report.run_data import STATE_TYPES, existing_settings, project_refs
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 OPENING_CMAP = "viridis"
 OPENING_RANGE = (0.0, 0.92)  # the palest yellow-green is too faint on the pale zones

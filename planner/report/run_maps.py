@@ -42,7 +42,7 @@ from planner.report.run_data import (
 )
 
 if TYPE_CHECKING:
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 FLOW_MIN_PUPILS = 0.5  # flows smaller than this are left off the flow map (and counted in a note)
 FLOW_KEEP = 0.85  # ... but the flows shown carry at least this share of the pupils

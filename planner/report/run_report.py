@@ -34,7 +34,7 @@ from planner.report.run_data import (
 from planner.report.run_maps import flow_map, zone_map
 
 if TYPE_CHECKING:
-    from planner.data.load import PlanningData
+    from planner.data import Geography as PlanningData
 
 # the files a report writes into a run folder (flow maps are flows-<need group>.png)
 PICTURES = {

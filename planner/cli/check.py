@@ -1,0 +1,34 @@
+"""python -m planner.check RUN_FOLDER: re-check a run folder against its data, independently of the model.
+
+Exit status: 0 every check passes; 1 a check fails (each failure is listed); 2 the run folder or data cannot be
+read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from planner.check import check_run
+from planner.data import DataError, DataWarning, load_data
+from planner.runfolder import RunFolderError, read_manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m planner.check", description=__doc__.split("\n")[0])
+    ap.add_argument("run_dir", type=Path, help="run folder written by python -m planner.solve")
+    ap.add_argument("--data", type=Path, default=None, help="data folder (default: the one in the manifest)")
+    args = ap.parse_args(argv)
+    try:
+        manifest = read_manifest(args.run_dir)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)
+            data = load_data(args.data or manifest["data"]["folder"], zones=manifest["data"]["zones"])
+    except (DataError, RunFolderError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = check_run(args.run_dir, data)
+    print(report)
+    return 0 if report.ok else 1

@@ -1,0 +1,102 @@
+"""Arguments and steps the command lines share: data, target year, solver options, and writing a run folder."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
+from planner.data.errors import DataError
+from planner.data.read import read_table
+from planner.data.schema import PARAMETERS
+from planner.highs import INTERFACES, SolverOptions
+from planner.plan import PlanOutcome
+from planner.progress import announce
+from planner.runfolder import RunWriter, run_manifest
+
+
+def shipped_target_year() -> str:
+    """The shipped data's target year, for --help (or a note that it could not be read)."""
+    try:
+        params = read_table(default_data_folder(), PARAMETERS).set_index("name")["value"]
+        return f"{int(params['target_year'])} for the shipped Norfolk data"
+    except (DataError, KeyError, ValueError):
+        return "see parameters.csv"
+
+
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped Norfolk data)")
+    p.add_argument("--zones", choices=ZONE_LEVELS, default="msoa", help="home zones: msoa (default), lsoa, district")
+
+
+def add_year_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="target year: in-year balance from this year (2029 = 2028/29); default: the scenario's target_year, "
+        f"else target_year in the data's parameters.csv ({shipped_target_year()})",
+    )
+
+
+def add_solver_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: none)")
+    p.add_argument("--gap", type=float, default=1e-4, help="relative gap to prove on the plan's cost (default 1e-4)")
+    p.add_argument(
+        "--shortfall-gap",
+        type=float,
+        default=1e-3,
+        help="relative gap to prove on the smallest shortfall, when the budget cannot balance (default 1e-3)",
+    )
+    p.add_argument("--threads", type=int, default=None, help="solver threads (default: HiGHS decides)")
+    p.add_argument("--accept-gap", action="store_true", help="exit 0 even if the time limit left a larger gap")
+    p.add_argument("--interface", choices=INTERFACES, default="matrix", help="Pyomo-HiGHS hand-off (default matrix)")
+    p.add_argument("--quiet", action="store_true", help="hide the HiGHS log")
+
+
+def solver_options(args: argparse.Namespace) -> SolverOptions:
+    return SolverOptions(
+        time_limit=args.time_limit,
+        mip_gap=args.gap,
+        shortfall_gap=args.shortfall_gap,
+        threads=args.threads,
+        interface=args.interface,
+        log=not args.quiet,
+    )
+
+
+def data_folder(args: argparse.Namespace) -> Path:
+    return args.data or default_data_folder()
+
+
+def write_run(
+    outcome: PlanOutcome,
+    data: PlanningData,
+    options: SolverOptions,
+    out: Path,
+    *,
+    force: bool,
+    command: str,
+    started: float,
+    report: bool,
+    progress: Callable[[str], None] = announce,
+) -> Path:
+    """Write the run folder (tables, plan map, manifest, and the report unless report=False) in one go."""
+    from planner.report.plan_map import plan_map
+    from planner.report.run_report import write_run_report
+
+    writer = RunWriter(out, force)
+    try:
+        writer.tables(outcome.tables)
+        geo = data.geography
+        plan_map(geo, outcome.tables, writer.path("plan.png"), title_year=outcome.inputs.target_year)
+        writer.json("manifest.json", run_manifest(outcome, data, options, command, time.perf_counter() - started))
+        if report:
+            progress("writing the report, interactive map and workbook")
+            write_run_report(geo, writer.tmp, folder_name=Path(out).name)  # reads the folder's tables only
+        return writer.commit()
+    except BaseException:
+        writer.abandon()
+        raise

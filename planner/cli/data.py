@@ -1,0 +1,125 @@
+"""Check a data folder and summarise it, or draw its map.
+
+    python -m planner.data [--data data/norfolk] [--zones msoa|lsoa|district] [--map [PATH]]
+
+Exit status 0 if the folder is usable, 2 if it is not (the message names the file, row and fix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from planner.data import ZONE_LEVELS, DataError, DataWarning, PlanningData, default_data_folder, load_data
+from planner.data.validate import reconciliation_table
+
+
+def _table(df: pd.DataFrame, indent: str = "  ") -> str:
+    return "\n".join(indent + line for line in df.to_string().splitlines())
+
+
+def summary(data: PlanningData) -> str:
+    """A short plain-text summary of a loaded data folder."""
+    out: list[str] = []
+    z = data.zones
+    out.append(f"Data folder: {data.folder}  (hash {data.data_hash})")
+    out.append(f"Base year: {data.base_year - 1}/{str(data.base_year)[-2:]} ({data.base_year})")
+    out.append(
+        f"Zones: {len(z)} {data.zone_level} zones in {len(data.districts)} districts; "
+        f"{z['children_0_15'].sum():,.0f} children aged 0-15"
+    )
+
+    s = data.settings.copy()
+    s["where"] = s["out_of_county"].map({True: "out of county", False: "in county"})
+    by_type = (
+        s.groupby(["setting_type", "where"])
+        .agg(settings=("name", "size"), places=("places", "sum"), base_pupils=("base_pupils", "sum"))
+        .round(0)
+        .astype({"places": int, "base_pupils": int})
+    )
+    out.append(f"\nSettings: {len(s)} ({int(s['places'].sum()):,} places, {s['base_pupils'].sum():,.0f} base pupils)")
+    out.append(_table(by_type))
+
+    c = data.commitments
+    out.append(f"\nCommitments: {len(c)} projects, {c['places'].sum():,.0f} places")
+    cc = (
+        c.groupby(["project_type", "setting_type"])
+        .agg(projects=("name", "size"), places=("places", "sum"), first_opening=("opening_year", "min"))
+        .astype({"places": int})
+    )
+    out.append(_table(cc))
+
+    o = data.options
+    oo = o.groupby(["option_type", "setting_type"]).agg(options=("option_id", "size"), sites=("site_id", "nunique"))
+    out.append(f"\nOptions: {len(o)} options at {o['site_id'].nunique()} sites")
+    out.append(_table(oo))
+
+    p = data.plans
+    years = sorted(int(y) for y in p["year"].unique())
+    out.append(f"\nPlan projections: {', '.join(sorted(p['scenario'].unique()))}; years {years[0]}-{years[-1]}")
+
+    rec = reconciliation_table(data)[["measure", "data_value", "published_value", "gap_pct", "tolerance_pct"]]
+    rec = rec.set_index("measure")
+    out.append("\nBase-year reconciliation (data against published figures):")
+    shown = rec.assign(
+        data_value=rec["data_value"].map("{:,.1f}".format),
+        published_value=rec["published_value"].map("{:,.1f}".format),
+        gap_pct=rec["gap_pct"].map("{:.1f}%".format),
+        tolerance_pct=rec["tolerance_pct"].map("{:g}%".format),
+    )
+    out.append(_table(shown))
+
+    if data.warnings:
+        out.append(f"\nWarnings ({len(data.warnings)}):")
+        out.extend(f"  - {w}" for w in data.warnings)
+    else:
+        out.append("\nWarnings: none")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m planner.data", description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=None, help="data folder (default: the repository's data/norfolk)")
+    parser.add_argument("--zones", choices=ZONE_LEVELS, default="msoa", help="zone level (default msoa)")
+    parser.add_argument(
+        "--map",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="draw the data map as PNG (default path runs/data-map-<zones>.png)",
+    )
+    parser.add_argument("--projection", default="central", help="projection for the map's demand (default central)")
+    args = parser.parse_args(argv)
+
+    folder = args.data if args.data is not None else default_data_folder()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)  # collected in data.warnings and printed below
+            data = load_data(folder, zones=args.zones)
+    except DataError as exc:
+        print(f"Data error: {exc}", file=sys.stderr)
+        return 2
+
+    if args.map is None:
+        print(summary(data))
+        return 0
+
+    from planner.report.maps import data_map
+
+    path = Path(args.map) if args.map else Path("runs") / f"data-map-{args.zones}.png"
+    start = time.perf_counter()
+    try:
+        data_map(data, path, projection=args.projection)
+    except ValueError as exc:  # e.g. an unknown projection
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {path} ({time.perf_counter() - start:.1f} s)")
+    for w in data.warnings:
+        print(f"Warning: {w}", file=sys.stderr)
+    return 0

@@ -1,0 +1,109 @@
+"""python -m planner.solve --year 2029: plan where and when to add specialist places, and write a run folder.
+
+Exit status: 0 a plan (proven within the gap, or with --accept-gap); 1 the time limit stopped the solver above
+the gap (the run folder is written and flagged); 2 bad data, scenario or arguments; 3 no plan (the message says
+why in planning terms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from planner.cli.common import (
+    add_data_arguments,
+    add_solver_arguments,
+    add_year_argument,
+    data_folder,
+    solver_options,
+    write_run,
+)
+from planner.config import ScenarioError, apply_scenario, load_scenario
+from planner.data import DataError, load_data
+from planner.formats import fmt_gbp
+from planner.highs import SolverError
+from planner.plan import PlanOutcome, plan
+from planner.progress import announce
+from planner.runfolder import RunFolderError, check_destination, command_line, default_run_name, default_runs_dir
+
+PROG = "python -m planner.solve"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
+    add_year_argument(p)
+    p.add_argument("--scenario", default=None, help="scenario TOML file or shipped scenario name (default: baseline)")
+    add_data_arguments(p)
+    add_solver_arguments(p)
+    p.add_argument("--out", type=Path, default=None, help="run folder (default runs/<year>-<scenario>-<timestamp>)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--no-report", action="store_true", help="tables and plan.png only (no HTML report, map, Excel)")
+    return p.parse_args(argv)
+
+
+def summary_text(outcome: PlanOutcome, out: Path) -> str:
+    t = outcome.tables
+    inp = outcome.inputs
+    lines = [f"Plan to {inp.target_year} ({inp.scenario.name}): {outcome.status}, gap {outcome.gap:.2e}"]
+    pr = t["projects"]
+    opt = pr[pr["kind"] == "option"] if len(pr) else pr
+    lines.append(f"Projects chosen: {len(opt)} (plus {len(pr) - len(opt)} commitments)")
+    for r in opt.sort_values(["opening_year", "project_type"]).itertuples():
+        grow = f" (opens with {r.places_at_opening:.0f})" if abs(r.places - r.places_at_opening) > 0.5 else ""
+        lines.append(f"  {r.opening_year}  {r.project_type:<10} {r.places:5.0f} places{grow}  {r.name}")
+    k = t["kpis"].set_index("year")
+    b = t["budget"].set_index("year")
+    lines.append("Year   specialist  in Norfolk state  independent  mean km  transport  HN spend  balance  deficit")
+    for y, r in k.iterrows():
+        lines.append(
+            f"{y}   {r.specialist_pupils:10.0f}  {r.share_state_specialist_in_county:16.1%}"
+            f"  {r.share_independent:11.1%}"
+            f"  {r.mean_journey_km:7.1f}  {r.transport_cost / 1e6:8.1f}m  {r.high_needs_spending / 1e6:7.1f}m"
+            f"  {b.loc[y, 'in_year_balance'] / 1e6:6.1f}m  {r.cumulative_deficit / 1e6:6.1f}m"
+        )
+    yb = k["year_of_balance"].dropna()
+    if len(yb):
+        lines.append(f"The high-needs budget balances in-year from {int(yb.iloc[0])}.")
+    else:
+        lines.append(
+            f"No plan balances the high-needs budget from {inp.target_year}: smallest total shortfall "
+            f"{fmt_gbp(outcome.shortfall)} over {inp.target_years[0]}-{inp.target_years[-1]}, proven within "
+            f"{outcome.shortfall_gap:.2%} (see budget.csv)."
+        )
+    lines.append(f"Run folder: {out}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    folder = data_folder(args)
+    try:
+        scenario = load_scenario(args.scenario)
+        announce(f"loading {folder} (zones: {args.zones})")
+        data = load_data(folder, zones=args.zones)
+        target = apply_scenario(data, scenario, args.year).target_year
+        out = args.out or default_run_name(target, scenario.name, default_runs_dir())
+        check_destination(out, args.force)
+        options = solver_options(args)
+        outcome = plan(data, scenario, args.year, options)
+    except (DataError, ScenarioError, RunFolderError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SolverError as exc:
+        print(f"no plan: {exc}", file=sys.stderr)
+        return 3
+
+    final = write_run(outcome, data, options, out, force=args.force, command=command_line(PROG, argv),
+                      started=started, report=not args.no_report)  # fmt: skip
+    print(summary_text(outcome, final))
+    if outcome.status != "optimal" and not args.accept_gap:
+        print(
+            f"stopped at the time limit with gap {outcome.gap:.2e} > {args.gap:g}: the plan is the best found, not "
+            "proven optimal (add --accept-gap to accept it)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

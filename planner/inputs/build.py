@@ -1,0 +1,187 @@
+"""Model inputs: a data folder with a scenario applied, resolved into the sparse sets and plain numbers the model
+uses.
+
+This is the seam between data and model (the role spopt's `from_geodataframe` plays): geography becomes distances,
+county tables become zone demand, base-year pupils are placed on home-zone to setting arcs, and options become
+projects (option x size) that may open in any year they can reach. No Pyomo here, and no file I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.config import AppliedScenario, Scenario
+from planner.data import PlanningData
+from planner.data.demand import county_demand, specialist_share, zone_weights
+from planner.inputs import arcs as arc_rules
+from planner.inputs import base_year, money
+from planner.inputs.projects import projects_table
+from planner.inputs.settings import available, places_by_year, road_km, settings_table
+
+
+@dataclass
+class ModelInputs:
+    """Everything the model needs, as tidy tables with plain numbers. Money in GBP, distances in road km."""
+
+    base_year: int
+    target_year: int
+    years: list[int]  # planning years after the base year
+    target_years: list[int]  # the years from the target year on, when the budget balances in-year
+    scenario: Scenario
+    cohorts: pd.DataFrame  # cohort: zone_id, district_id, need_group, phase, stay_rate
+    demand: pd.DataFrame  # cohort, year, demand (all specialist pupils), legacy (pupils fixed on legacy arcs)
+    settings: pd.DataFrame  # index setting_id: name, setting_type, origin, district_id, x, y, out_of_county, ...
+    capacity: pd.DataFrame  # setting_id, year, places (existing + committed; NaN = unlimited)
+    arcs: pd.DataFrame  # arc: cohort, setting_id, road_km, base_pupils
+    legacy: pd.DataFrame  # cohort, setting_id, year, pupils: base-year placements the model would not make now
+    projects: pd.DataFrame  # project: an option at one size (menu) or over its size range (range): option_id,
+    #   site_id, setting_id, sizing, min_places, places (the largest), capital_fixed, capital_per_place, lead_time,
+    #   first_opening; a project opens in one year from first_opening to the horizon, or not at all
+    forced_options: list[str]
+    unit_costs: pd.DataFrame  # index (setting_type, year): place_funding, top_up
+    transport_per_km: pd.Series  # year -> GBP per pupil per road km (one way) per year
+    income: pd.DataFrame  # year, line, amount
+    other_spending: pd.Series  # year -> GBP of high-needs spending the model does not place
+    capital_budget: pd.Series  # year -> GBP
+    discount: pd.Series  # year -> factor
+    capital_charge_rate: float
+    deficit_after_base: float  # cumulative deficit at the end of the base year
+    opening_deficit: float  # cumulative deficit at the start of the base year
+    phase_ages: dict[str, tuple[int, int]]  # phase -> (min_age, max_age)
+    base_budget: dict[str, float] = field(default_factory=dict)
+    non_specialist: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, placement_type, pupils
+    options_meta: pd.DataFrame = field(default_factory=pd.DataFrame)  # option rows from the data
+    commitments: pd.DataFrame = field(default_factory=pd.DataFrame)  # with scenario delays applied
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "cohorts": len(self.cohorts),
+            "settings": len(self.settings),
+            "arcs": len(self.arcs),
+            "years": len(self.years),
+            "projects": len(self.projects),
+        }
+
+
+def check_demand_against_stay(demand: pd.DataFrame, phases: pd.DataFrame, scen: Scenario) -> None:
+    """Refuse demand that falls faster than pupils leave: continuity keeps r_p x last year's pupils in place."""
+    piv = demand.pivot_table(index=["need_group", "phase"], columns="year", values="demand").sort_index(axis=1)
+    stay = piv.index.get_level_values("phase").map(phases["stay_rate"]).to_numpy(dtype=float)
+    d = piv.to_numpy(dtype=float)
+    new = d[:, 1:] - stay[:, None] * d[:, :-1]
+    bad = np.argwhere(new < -1e-6 * np.maximum(d[:, :-1], 1.0))
+    if len(bad):
+        r, i = bad[0]
+        g, p = piv.index[r]
+        y0, y1 = piv.columns[i], piv.columns[i + 1]
+        raise scen.error(
+            "demand_scale" if scen.demand_scale != 1.0 else "demand_projection",
+            f"specialist demand for {g} / {p} falls from {d[r, i]:.1f} in {y0} to {d[r, i + 1]:.1f} in {y1}, "
+            f"faster than pupils leave (a stay rate of {stay[r]:.4f} keeps {stay[r] * d[r, i]:.1f} in place)",
+            "use a demand_scale nearer 1 or a projection that falls no faster than the exit rates in phases.csv",
+        )
+
+
+def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> ModelInputs:
+    """Resolve a data folder with a scenario applied into model inputs. Raises ScenarioError for an override that
+    does not fit the data. `relax` drops the rules named (reach, suitability, continuity): for tests that show
+    what each rule does."""
+    data, scen = applied.data, applied.scenario
+    base, years, horizon = data.base_year, applied.years, applied.horizon_end
+    all_years = [base, *years]
+    phases = data.phases.set_index("phase")
+    placed = data.placed_phases
+
+    settings = settings_table(data)
+    km = road_km(data, settings)
+    unit_costs = money.unit_costs_by_year(data, all_years)
+    share = specialist_share(data)
+    demand_c = county_demand(data, scen.demand_projection)
+    if "continuity" not in relax:
+        check_demand_against_stay(demand_c, phases, scen)
+
+    # base-year pupils and the arcs of every (need group, phase)
+    groups = data.need_groups["need_group"].tolist()
+    suitable = arc_rules.designated(settings, groups, phases, placed, relax)
+    counts = base_year.specialist_counts(data)
+    by_gp = base_year.pupils_by_need_phase(data, settings, suitable, counts)
+    gravity = np.exp(-km / float(data.parameters["base_allocation_decay_km"]))
+    zones = data.zones.reset_index(drop=True)
+    w = zone_weights(data).reindex(zones["zone_id"]).to_numpy()
+    top_up0 = unit_costs.xs(base, level="year")["top_up"].reindex(settings["setting_type"]).to_numpy()
+    can_open = available(settings, data, horizon)
+    collect = arc_rules.ArcCollector(zones, settings.index.to_numpy())
+    x0_total = x0_km = 0.0
+    for g, p in suitable:
+        total = float(counts.xs((g, p), level=("need_group", "phase")).sum()) if (g, p) in {
+            (a, b) for _t, a, b in counts.index} else 0.0  # fmt: skip
+        x0 = base_year.home_zone_pupils(total, w, by_gp[(g, p)], gravity)
+        x0_total += x0.sum()
+        x0_km += (x0 * km).sum()
+        allowed = arc_rules.allowed_arcs(km, suitable[(g, p)] & can_open, settings, top_up0,
+                                         float(phases.loc[p, "max_journey_km"]), scen, relax)  # fmt: skip
+        stay = float(phases.loc[p, "stay_rate"])
+        collect.add(g, p, stay, share.get((g, p), 0.0) > 0, allowed, km, x0)
+    found = collect.result()
+    cohorts = found.cohorts
+    stay_c = cohorts["stay_rate"]
+    leg0 = found.legacy
+    legacy = pd.concat(
+        [leg0.assign(year=t, pupils=leg0["base_pupils"] * leg0["cohort"].map(stay_c) ** (t - base)) for t in years],
+        ignore_index=True,
+    )
+    demand = _zone_demand(cohorts, demand_c, all_years, data, legacy)
+
+    transport = money.transport_rate(data, x0_total, x0_km, all_years)
+    income = money.income_by_year(data, all_years)
+    other = money.other_spending(data, demand_c.groupby("year")["demand"].sum(), all_years)
+    budget0 = money.base_year_budget(
+        data, settings, unit_costs, income, other, float(transport[base] * x0_km), x0_total
+    )
+    opening = float(data.parameters["opening_deficit"])
+    return ModelInputs(
+        base_year=base,
+        target_year=applied.target_year,
+        years=years,
+        target_years=applied.target_years,
+        scenario=scen,
+        cohorts=cohorts,
+        demand=demand,
+        settings=settings,
+        capacity=places_by_year(settings, data.commitments, years),
+        arcs=found.arcs,
+        legacy=legacy,
+        projects=projects_table(data, scen, years, horizon),
+        forced_options=list(scen.force_options),
+        unit_costs=unit_costs,
+        transport_per_km=transport,
+        income=income,
+        other_spending=other,
+        capital_budget=money.capital_by_year(data, years),
+        discount=money.discount_factors(data, all_years),
+        capital_charge_rate=float(data.parameters["capital_charge_rate"]),
+        deficit_after_base=opening - budget0["in_year_balance"],
+        opening_deficit=opening,
+        phase_ages={p: (int(phases.loc[p, "min_age"]), int(phases.loc[p, "max_age"])) for p in placed},
+        base_budget=budget0,
+        non_specialist=money.non_specialist_pupils(data, share, all_years),
+        options_meta=data.options.set_index("option_id"),
+        commitments=data.commitments,
+    )
+
+
+def _zone_demand(cohorts: pd.DataFrame, demand_c: pd.DataFrame, years: list[int], data: PlanningData,
+                 legacy: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """Demand of every cohort each year (its zone's share of the county's), and its pupils on legacy pairs."""
+    w = zone_weights(data)
+    dem = demand_c[demand_c["year"].isin(years)]
+    cz = cohorts.reset_index().merge(dem, on=["need_group", "phase"])
+    cz["demand"] = cz["demand"] * cz["zone_id"].map(w)
+    demand = cz[["cohort", "year", "demand"]].copy()
+    leg_sum = legacy.groupby(["cohort", "year"])["pupils"].sum()
+    demand["legacy"] = pd.MultiIndex.from_frame(demand[["cohort", "year"]]).map(leg_sum.to_dict()).fillna(0.0)
+    demand["legacy"] = demand["legacy"].astype(float)
+    return demand

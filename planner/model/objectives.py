@@ -1,0 +1,71 @@
+"""The objectives, named for what they are, and the switches the lexicographic solve (planner/plan.py) uses.
+
+- cost: the discounted cost of the plan (transport, top-ups and fees, place funding, an optional capital charge);
+- shortfall_then_cost: SHORTFALL_WEIGHT x total shortfall + cost (phase 1: the shortfall first, cost breaks ties);
+- least_shortfall: the total shortfall alone (phase 1b: proves the smallest shortfall without the weight).
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.model.index import ModelIndex
+
+# Phase 1 weighs a pound of shortfall as 100 pounds of discounted cost: the shortfall comes first and cost only
+# breaks ties between equally short plans (a plain shortfall objective leaves the LP so degenerate that simplex
+# stalls). No plan trades GBP 1 of high-needs shortfall for GBP 100 of transport; phase 2 then finds the cheapest
+# plan with that shortfall.
+SHORTFALL_WEIGHT = 100.0
+
+
+def cost_expression(m: pyo.ConcreteModel, ix: ModelIndex) -> pyo.Expression:
+    """Discounted cost over the planning years, GBP m.
+
+    sum_{a,i} C[a,i] n[a,i] + sum_{s,p,t} delta_t tu[s,t] y[s,p,t] + sum_{j,t} delta_t pf[s_j,t] (P_j v[j,t] | w[j,t])
+    C[a,j] = sum_{t>=j} delta_t tau_t km_a r_p^(t-j): the transport of a new entrant for as long as they stay.
+    Top-ups and fees are high-needs spending; transport is the general fund's. Spending the plan cannot change
+    (places already funded, other high-needs spending, the base-year pupils' transport) is reported, not here.
+    """
+    new, T = m.New, len(ix.years)
+    nc = ix.new_cost
+    transport = sum(float(nc[a, i]) * new[a * T + i] for a in range(ix.n_arcs) for i in range(T) if nc[a, i])
+    pc = ix.pupils_cost
+    fees = sum(float(pc[q, i]) * m.Pupils[q, i] for q in range(len(ix.setting_phases)) for i in range(T) if pc[q, i])
+    build = sum(c * m.Open[j, i] for (j, i), c in ix.open_cost.items() if c)
+    build += sum(c * m.Places[j, i] for (j, i), c in ix.places_cost.items() if c)
+    return transport + fees + build
+
+
+def add_objectives(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
+    """The three objectives, cost active."""
+    m.cost = pyo.Objective(expr=cost_expression(m, ix), sense=pyo.minimize)
+    total_shortfall = sum(m.Shortfall[t] for t in ix.target_years)
+    m.shortfall_then_cost = pyo.Objective(expr=SHORTFALL_WEIGHT * total_shortfall + m.cost.expr, sense=pyo.minimize)
+    m.shortfall_then_cost.deactivate()
+    m.least_shortfall = pyo.Objective(expr=total_shortfall, sense=pyo.minimize)
+    m.least_shortfall.deactivate()
+
+
+def _activate(m: pyo.ConcreteModel, objective: pyo.Objective) -> None:
+    for o in (m.cost, m.shortfall_then_cost, m.least_shortfall):
+        o.deactivate()
+    objective.activate()
+
+
+def use_shortfall_then_cost(m: pyo.ConcreteModel) -> None:
+    """Phase 1: minimise 100 x shortfall + cost (cost breaks ties)."""
+    _activate(m, m.shortfall_then_cost)
+
+
+def use_least_shortfall(m: pyo.ConcreteModel) -> None:
+    """Phase 1b: minimise the total shortfall alone."""
+    _activate(m, m.least_shortfall)
+
+
+def use_cost(m: pyo.ConcreteModel, shortfall_cap: float | None) -> None:
+    """Phase 2: minimise cost with the total shortfall held at (or under) `shortfall_cap` (GBP m)."""
+    _activate(m, m.cost)
+    if hasattr(m, "Shortfall_Cap"):
+        m.del_component("Shortfall_Cap")
+    if shortfall_cap is not None and len(m.Shortfall):
+        m.Shortfall_Cap = pyo.Constraint(expr=sum(m.Shortfall[t] for t in m.Shortfall) <= shortfall_cap)
