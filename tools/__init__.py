@@ -1,0 +1,1 @@
+"""Maintenance tools that sit beside the planner (not installed with it)."""

@@ -1,0 +1,41 @@
+"""reconciliation.csv: published totals the built data should reproduce, each with its tolerance."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tools.norfolk.assumptions import (
+    CHILDREN_0_15_CENSUS,
+    PLANS_TOLERANCE_PCT,
+    SPENDING_TOLERANCE_PCT,
+    STATE_SPECIAL_PUPILS_SEN2,
+)
+
+
+def build_reconciliation(published: dict[str, float], spend25: float) -> pd.DataFrame:
+    """One row per check: the published value, tolerance (%), its source and what the data value is."""
+    return pd.DataFrame(
+        [
+            (
+                "plans_base_year",
+                published["plans_total"],
+                PLANS_TOLERANCE_PCT,
+                "SEN2 Jan 2025 headline: all EHC plans (ehcp2025_sen_needs_all_plans, 'All EHC plans' row)",
+                "total of plans.csv in the base year (central), built from single-age rows",
+            ),
+            ("children_0_15", *CHILDREN_0_15_CENSUS, "sum of zones_msoa.geojson children_0_15"),
+            (
+                "state_special_pupils_in_norfolk",
+                *STATE_SPECIAL_PUPILS_SEN2,
+                "sum of base pupils at Norfolk state special schools (GIAS rolls)",
+            ),
+            (
+                "base_year_high_needs_spending",
+                round(spend25),
+                SPENDING_TOLERANCE_PCT,
+                "2024/25 income (income.csv) + in-year deficit 33.5m (cumulative 81.5m -> 115m forecast, EDP)",
+                "base-year spending recomputed from settings, unit_costs and other_high_needs_per_plan",
+            ),
+        ],
+        columns=["measure", "published_value", "tolerance_pct", "source", "data_value_is"],
+    )
