@@ -10,6 +10,15 @@ from __future__ import annotations
 S, D, E = "sourced", "derived", "estimate"
 
 BASE_YEAR = 2025  # January 2025 census = 2024/25; a year is named by the January it contains
+# the year from which the high-needs budget must balance in-year (scenarios and --year override it)
+TARGET_YEAR = (
+    2029,
+    "year",
+    "derived",
+    "the year from which the high-needs budget must balance in-year: 2028/29, the last year of Norfolk's DfE "
+    "agreement (payments 2022/23-2028/29, BUDGET.md 2.3b; the council's original target was 2027/28, MI sheet "
+    "34/23, reforecast later, EDP Feb 2024)",
+)
 LAST_YEAR = 2032  # last year of the cohort projection
 
 # ---------------------------------------------------------------------------------------------------------

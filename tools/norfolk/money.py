@@ -22,6 +22,7 @@ from tools.norfolk.assumptions import (
     SAFETY_VALVE,
     SCHOOLS_BLOCK_SOURCED_YEAR,
     SCHOOLS_BLOCK_TRANSFER,
+    TARGET_YEAR,
     TRANSPORT_COST_GROWTH,
     TRANSPORT_PUPILS_2024,
     TRANSPORT_SPEND_2024,
@@ -134,6 +135,7 @@ def build_parameters(
     in_year = (BASE_YEAR_DEFICIT_END - OPENING_DEFICIT) / 1e6
     rows = [
         ("base_year", BASE_YEAR, "year", S, "January 2025 census = 2024/25"),
+        ("target_year", *TARGET_YEAR),
         (
             "opening_deficit",
             OPENING_DEFICIT,
