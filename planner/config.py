@@ -142,15 +142,18 @@ def _resolved(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     """The file's keys merged over those of every scenario it extends, in order."""
     if path.resolve() in chain:
         names = " -> ".join(p.stem for p in (*chain, path.resolve()))
-        raise ScenarioError(f"{path.name}, key 'extends': the scenarios extend each other in a cycle ({names}). "
-                            "Fix: remove one of the extends")  # fmt: skip
+        raise ScenarioError(
+            f"{path.name}, key 'extends': the scenarios extend each other in a cycle ({names}). "
+            "Fix: remove one of the extends"
+        )
     raw = _read_toml(path)
     parents = raw.get("extends", [])
     if isinstance(parents, str):
         parents = [parents]
     if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
-        raise ScenarioError(f"{path.name}, key 'extends': give a list of scenario names or files. "
-                            'Fix: write extends = ["baseline"]')  # fmt: skip
+        raise ScenarioError(
+            f"{path.name}, key 'extends': give a list of scenario names or files. Fix: write extends = [\"baseline\"]"
+        )
     merged: dict[str, Any] = {}
     for parent in parents:
         ppath = scenario_path(parent, path.parent)
@@ -259,26 +262,34 @@ def _check_ids(data: PlanningData, scen: Scenario) -> None:
     for key, given in (("commitment_delays", scen.commitment_delays), ("cancel_commitments", scen.cancel_commitments)):
         unknown = sorted(set(given) - ids)
         if unknown:
-            raise scen.error(key, f"unknown project id(s) {unknown}", f"use project ids from commitments.csv: "
-                             f"{', '.join(sorted(ids)) or '(none)'}")  # fmt: skip
+            raise scen.error(
+                key,
+                f"unknown project id(s) {unknown}",
+                f"use project ids from commitments.csv: {', '.join(sorted(ids)) or '(none)'}",
+            )
     known = set(data.options["option_id"]) | set(data.options["site_id"])
     for key, given in (("force_options", scen.force_options), ("forbid_options", scen.forbid_options)):
         unknown = [i for i in given if i not in known]
         if unknown:
-            raise scen.error(key, f"unknown option or site id(s) {unknown}", "use option_id or site_id values "
-                             "from options.csv")  # fmt: skip
+            raise scen.error(
+                key, f"unknown option or site id(s) {unknown}", "use option_id or site_id values from options.csv"
+            )
     projections = set(data.plans["scenario"])
     if scen.demand_projection not in projections:
-        raise scen.error("demand_projection", f"plans.csv has no projection named '{scen.demand_projection}'",
-                         f"use one of {', '.join(sorted(projections))}")  # fmt: skip
+        raise scen.error(
+            "demand_projection",
+            f"plans.csv has no projection named '{scen.demand_projection}'",
+            f"use one of {', '.join(sorted(projections))}",
+        )
 
 
 def _parameters(data: PlanningData, scen: Scenario) -> pd.Series:
     params = data.parameters.copy()
     for k, v in scen.parameters.items():
         if k not in params.index:
-            raise scen.error(f"parameters.{k}", "unknown parameter", f"use a name from parameters.csv: "
-                             f"{', '.join(params.index)}")  # fmt: skip
+            raise scen.error(
+                f"parameters.{k}", "unknown parameter", f"use a name from parameters.csv: {', '.join(params.index)}"
+            )
         params[k] = v
     if scen.discount_rate is not None:
         params["discount_rate"] = scen.discount_rate
@@ -308,8 +319,11 @@ def _unit_costs(data: PlanningData, scen: Scenario) -> pd.DataFrame:
     uc = data.unit_costs.copy()
     for st, o in scen.unit_costs.items():
         if st not in set(uc["setting_type"]):
-            raise scen.error(f"unit_costs.{st}", "no such setting type in unit_costs.csv",
-                             f"use one of {', '.join(uc['setting_type'])}")  # fmt: skip
+            raise scen.error(
+                f"unit_costs.{st}",
+                "no such setting type in unit_costs.csv",
+                f"use one of {', '.join(uc['setting_type'])}",
+            )
         for fld in ("place_funding", "top_up"):
             if getattr(o, fld) is not None:
                 uc.loc[uc["setting_type"] == st, fld] = float(getattr(o, fld))
@@ -325,8 +339,9 @@ def _income(data: PlanningData, scen: Scenario) -> pd.DataFrame:
         for y, v in by_year.items():
             m = (inc["line"] == line) & (inc["year"] == y)
             if not m.any():
-                raise scen.error(f"income.{line}.{y}", "year not in income.csv",
-                                 f"use years {inc['year'].min()}-{inc['year'].max()}")  # fmt: skip
+                raise scen.error(
+                    f"income.{line}.{y}", "year not in income.csv", f"use years {inc['year'].min()}-{inc['year'].max()}"
+                )
             inc.loc[m, "amount"] = v
     for line, k in scen.income_scale.items():
         if line not in lines:
@@ -340,8 +355,11 @@ def _capital_budget(data: PlanningData, scen: Scenario) -> pd.DataFrame:
     for y, v in scen.capital_budget.items():
         m = cap["year"] == y
         if not m.any():
-            raise scen.error(f"capital_budget.{y}", "year not in capital_budget.csv",
-                             f"use years {cap['year'].min()}-{cap['year'].max()}")  # fmt: skip
+            raise scen.error(
+                f"capital_budget.{y}",
+                "year not in capital_budget.csv",
+                f"use years {cap['year'].min()}-{cap['year'].max()}",
+            )
         cap.loc[m, "amount"] = v
     cap["amount"] = cap["amount"].astype(float) * scen.capital_budget_scale
     return cap

@@ -121,8 +121,10 @@ def plan(
     ix = build_index(inp, continuity="continuity" not in without)
     m = build_model(ix, drop=[w for w in without if w not in (*RELAXABLE, "continuity")])
     timings["build_seconds"] = time.perf_counter() - t
-    progress(f"[{name}] model built: {m.nvariables()} variables, {m.nconstraints()} constraints "
-             f"({timings['build_seconds']:.1f} s)")  # fmt: skip
+    progress(
+        f"[{name}] model built: {m.nvariables()} variables, {m.nconstraints()} constraints "
+        f"({timings['build_seconds']:.1f} s)"
+    )
 
     solver = HighsSolver(options)
     use_shortfall_then_cost(m)
@@ -161,8 +163,14 @@ class _Solved:
     solves: list[SolveResult]
 
 
-def _lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, options: SolverOptions,
-                   progress: Callable[[str], None], started: bool) -> _Solved:  # fmt: skip
+def _lexicographic(
+    m: pyo.ConcreteModel,
+    inp: ModelInputs,
+    solver: HighsSolver,
+    options: SolverOptions,
+    progress: Callable[[str], None],
+    started: bool,
+) -> _Solved:
     """Phase 1, then (when the budget cannot balance) phases 1b and 2: docs/model.md section 7."""
     # stop once the plan's cost (not 100 x shortfall + cost) is proven within the gap (docs/model.md section 7)
     phase1 = solver.solve(m, warm_start=started, gap_on_part=PartGap(list(m.Shortfall.values()), SHORTFALL_WEIGHT))
@@ -210,8 +218,10 @@ def _lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, 
         solve_seconds=phase1.solve_seconds + least_solve.solve_seconds,
         handoff_seconds=phase1.handoff_seconds + least_solve.handoff_seconds,
     )
-    progress(f"no plan balances the budget: smallest total shortfall GBP {shortfall:.2f}m "
-             f"over {inp.target_years[0]}-{inp.target_years[-1]}")  # fmt: skip
+    progress(
+        f"no plan balances the budget: smallest total shortfall GBP {shortfall:.2f}m "
+        f"over {inp.target_years[0]}-{inp.target_years[-1]}"
+    )
     return _Solved(shortfall_solve, cost_solve, shortfall, log, solves)
 
 

@@ -2,7 +2,8 @@
 
     python -m planner.data [--data data/norfolk] [--zones msoa|lsoa|district] [--map [PATH]]
 
-Exit status 0 if the folder is usable, 2 if it is not (the message names the file, row and fix).
+Lists every problem of the folder in one pass (each naming the file, row or column and the fix), or summarises
+a usable folder. Exit status 0 if the folder is usable, 2 if it is not.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from planner.data import ZONE_LEVELS, DataError, DataWarning, PlanningData, default_data_folder, load_data
+from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
+from planner.data.load import read_folder
 from planner.data.validate import reconciliation_table
 
 
@@ -98,12 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     folder = args.data if args.data is not None else default_data_folder()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DataWarning)  # collected in data.warnings and printed below
-            data = load_data(folder, zones=args.zones)
-    except DataError as exc:
-        print(f"Data error: {exc}", file=sys.stderr)
+    data, findings = read_folder(folder, zones=args.zones)
+    if data is None:
+        n = len(findings.problems)
+        print(f"{folder}: {n} problem{'s' * (n != 1)} to put right:", file=sys.stderr)
+        for problem in findings.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        for w in findings.warnings:
+            print(f"  warning: {w}", file=sys.stderr)
         return 2
 
     if args.map is None:

@@ -37,8 +37,9 @@ def main(argv: list[str] | None = None) -> int:
             raise RunFolderError(f"unknown need group {', '.join(bad)}. Fix: use one of {', '.join(sorted(known))}")
         from planner.report.run_report import write_run_report
 
-        written = write_run_report(geo, args.run, flow_needs=args.flows, redraw_plan=True,
-                                   workbook=not args.no_workbook)  # fmt: skip
+        written = write_run_report(
+            geo, args.run, flow_needs=args.flows, redraw_plan=True, workbook=not args.no_workbook
+        )
     except (RunFolderError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

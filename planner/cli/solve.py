@@ -96,8 +96,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no plan: {exc}", file=sys.stderr)
         return 3
 
-    final = write_run(outcome, data, options, out, force=args.force, command=command_line(PROG, argv),
-                      started=started, report=not args.no_report)  # fmt: skip
+    final = write_run(
+        outcome,
+        data,
+        options,
+        out,
+        force=args.force,
+        command=command_line(PROG, argv),
+        started=started,
+        report=not args.no_report,
+    )
     print(summary_text(outcome, final))
     if outcome.status != "optimal" and not args.accept_gap:
         print(

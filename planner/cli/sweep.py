@@ -125,8 +125,16 @@ def main(argv: list[str] | None = None) -> int:
             continue
         solved = time.perf_counter()
         # the sweep folder is new or forced: its run folders belong to it
-        run = write_run(outcome, data, options, out / scenario.name, force=True, command=command, started=started,
-                        report=args.report)  # fmt: skip
+        run = write_run(
+            outcome,
+            data,
+            options,
+            out / scenario.name,
+            force=True,
+            command=command,
+            started=started,
+            report=args.report,
+        )
         seconds = {
             "inputs_seconds": outcome.timings["inputs_seconds"],
             "build_seconds": outcome.timings["build_seconds"],

@@ -30,3 +30,34 @@ class DataError(ValueError):
 
 class DataWarning(UserWarning):
     """Something a planner should look at that does not stop a run (places below the current roll, say)."""
+
+
+class DataProblems(DataError):
+    """Every problem found in a data folder; reads as the first (a run stops at the first problem)."""
+
+    def __init__(self, problems: list[DataError]) -> None:
+        first = problems[0]
+        super().__init__(first.file, first.problem, first.fix, row=first.row, row_id=first.row_id, column=first.column)
+        self.problems = problems
+
+
+class Findings:
+    """Problems and warnings found while reading and checking a data folder, in the order found."""
+
+    def __init__(self) -> None:
+        self.problems: list[DataError] = []
+        self.warnings: list[str] = []
+
+    def add(self, error: DataError) -> None:
+        self.problems.append(error)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def has_problems(self, *files: str) -> bool:
+        """Any problem at all, or (with files) any problem in those files."""
+        return any(not files or p.file in files for p in self.problems)
+
+    def raise_first(self) -> None:
+        if self.problems:
+            raise DataProblems(self.problems)

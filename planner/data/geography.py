@@ -12,11 +12,12 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Transformer
 from pyproj.exceptions import CRSError
 
 from planner.data import schema
-from planner.data.errors import DataError
+from planner.data.errors import DataError, Findings
 
 BNG = "EPSG:27700"  # British National Grid: metres, used for every distance
 WGS84 = "EPSG:4326"
@@ -41,8 +42,9 @@ def geo_path(folder: Path, stem: str) -> Path:
     )
 
 
-def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFrame:
-    """Read boundaries, refuse a missing CRS, reproject to British National Grid."""
+def read_geo(folder: Path, stem: str, columns: dict[str, str], findings: Findings | None = None) -> gpd.GeoDataFrame:
+    """Read boundaries, refuse a missing CRS, reproject to British National Grid, repair (with a warning) a polygon
+    that a zero-width buffer makes valid without losing area, refuse one it cannot."""
     path = geo_path(folder, stem)
     name = path.name
     if path.stat().st_size == 0:
@@ -50,7 +52,7 @@ def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFra
     declared = True
     if path.suffix == ".geojson":
         try:
-            declared = "crs" in json.loads(path.read_text(encoding="utf-8"))
+            declared = "crs" in json.loads(path.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as exc:
             raise DataError(
                 name,
@@ -115,6 +117,33 @@ def read_geo(folder: Path, stem: str, columns: dict[str, str]) -> gpd.GeoDataFra
     if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
         i = int(np.flatnonzero((gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy())[0])
         raise DataError(name, "a feature has no geometry", "give every zone its boundary", row=i + 1)
+    return _valid(gdf, name, findings if findings is not None else Findings())
+
+
+REPAIR_AREA_TOLERANCE = 0.01  # a repair may change a polygon's area by at most 1% of its valid area
+
+
+def _valid(gdf: gpd.GeoDataFrame, name: str, findings: Findings) -> gpd.GeoDataFrame:
+    """Every geometry valid: repaired by a zero-width buffer when that keeps its area (within 1%), else refused."""
+    invalid = np.flatnonzero(~gdf.geometry.is_valid.to_numpy())
+    if not len(invalid):
+        return gdf
+    gdf = gdf.copy()
+    for i in invalid:
+        geom = gdf.geometry.iloc[i]
+        fixed, full = geom.buffer(0), shapely.make_valid(geom)
+        reason = shapely.is_valid_reason(geom)
+        ident = next((f" ({c} '{gdf[c].iloc[i]}')" for c in ("district_id", "zone_id") if c in gdf.columns), "")
+        if fixed.is_empty or abs(fixed.area - full.area) > REPAIR_AREA_TOLERANCE * max(full.area, 1e-9):
+            raise DataError(
+                name,
+                f"feature {i + 1}{ident} is not a valid polygon ({reason}) and cannot be repaired "
+                "without losing part of it",
+                "repair the boundary in a GIS (QGIS: Fix geometries) and save it again",
+                row=int(i) + 1,
+            )
+        gdf.loc[gdf.index[i], "geometry"] = fixed
+        findings.warn(f"{name}: feature {i + 1}{ident} was not a valid polygon ({reason}); repaired")
     return gdf
 
 
@@ -124,12 +153,14 @@ def lonlat_to_bng(lon: pd.Series, lat: pd.Series) -> tuple[np.ndarray, np.ndarra
     return np.asarray(x), np.asarray(y)
 
 
-def read_zones(folder: Path, level: str, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def read_zones(
+    folder: Path, level: str, districts: gpd.GeoDataFrame, findings: Findings | None = None
+) -> gpd.GeoDataFrame:
     """Zones at the requested level: MSOA or LSOA files, or districts built from the MSOAs."""
     if level not in ZONE_LEVELS:
         raise ValueError(f"zone level must be one of {', '.join(ZONE_LEVELS)}, not {level!r}")
     stem = schema.ZONE_FILES.get(level, "zones_msoa")
-    z = read_geo(folder, stem, schema.ZONE_COLUMNS)
+    z = read_geo(folder, stem, schema.ZONE_COLUMNS, findings)
     name = geo_path(folder, stem).name
     dup = z["zone_id"].duplicated()
     if dup.any():

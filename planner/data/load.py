@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from planner.data import schema
-from planner.data.errors import DataError, DataWarning
+from planner.data.errors import DataError, DataWarning, Findings
 from planner.data.geography import geo_path, lonlat_to_bng, read_geo, read_zones
 from planner.data.read import read_table
 from planner.data.tables import PlanningData
@@ -35,22 +35,33 @@ def folder_hash(folder: Path, files: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def load_data(folder: str | Path, zones: str = "msoa") -> PlanningData:
-    """Read and check a data folder. Raises DataError for the first bad input; collects warnings."""
+def read_folder(folder: str | Path, zones: str = "msoa") -> tuple[PlanningData | None, Findings]:
+    """Read and check a data folder, finding every problem it can in one pass. The data are None when a problem
+    was found."""
     folder = Path(folder)
+    findings = Findings()
     if not folder.is_dir():
-        raise DataError(str(folder), "the data folder does not exist", "give --data the path of a data folder")
-    tables = {key: read_table(folder, spec) for key, spec in schema.TABLES.items()}
-    districts = read_geo(folder, "districts", schema.DISTRICT_COLUMNS)
-    zone_gdf = read_zones(folder, zones, districts)
-
+        findings.add(DataError(str(folder), "the data folder does not exist", "give --data the path of a data folder"))
+        return None, findings
+    tables = {key: read_table(folder, spec, findings) for key, spec in schema.TABLES.items()}
+    geo = {}
+    for key, read in (
+        ("districts", lambda: read_geo(folder, "districts", schema.DISTRICT_COLUMNS, findings)),
+        ("zones", lambda: read_zones(folder, zones, geo["districts"], findings)),
+    ):
+        try:
+            geo[key] = read()
+        except DataError as exc:
+            findings.add(exc)
+            break
+    if findings.has_problems():
+        return None, findings
     for key in ("settings", "commitments", "options"):
         df = tables[key]
         has = df["lon"].notna() & df["lat"].notna()
         x, y = lonlat_to_bng(df["lon"].fillna(0), df["lat"].fillna(0))
         df["x"] = np.where(has, x, np.nan)
         df["y"] = np.where(has, y, np.nan)
-
     used_files = [spec.file for spec in schema.TABLES.values()] + [
         geo_path(folder, "districts").name,
         geo_path(folder, schema.ZONE_FILES.get(zones, "zones_msoa")).name,
@@ -58,13 +69,23 @@ def load_data(folder: str | Path, zones: str = "msoa") -> PlanningData:
     data = PlanningData(
         folder=folder,
         zone_level=zones,
-        zones=zone_gdf,
-        districts=districts[["district_id", "district_name", "geometry"]].reset_index(drop=True),
+        zones=geo["zones"],
+        districts=geo["districts"][["district_id", "district_name", "geometry"]].reset_index(drop=True),
         parameters=tables.pop("parameters").set_index("name")["value"],
         data_hash=folder_hash(folder, used_files),
         **tables,
     )
-    for message in validate_data(data):
-        data.warnings.append(message)
+    validate_data(data, findings)
+    data.warnings = list(findings.warnings)
+    return (None if findings.has_problems() else data), findings
+
+
+def load_data(folder: str | Path, zones: str = "msoa") -> PlanningData:
+    """Read and check a data folder. Raises DataProblems (a DataError reading as the first problem) if anything
+    is wrong; warns (DataWarning) of what was read but should be looked at."""
+    data, findings = read_folder(folder, zones)
+    findings.raise_first()
+    assert data is not None
+    for message in findings.warnings:
         warnings.warn(message, DataWarning, stacklevel=2)
     return data

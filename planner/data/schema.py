@@ -5,7 +5,7 @@ The schema is data, read by the loader; docs/data.md describes the same files fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["str", "int", "float", "bool", "list"]
@@ -30,11 +30,7 @@ class TableSpec:
     file: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # columns that identify a row (unique)
-    optional_columns: tuple[str, ...] = field(default_factory=tuple)
     may_be_empty: bool = False  # a header with no rows is allowed (no commitments, say)
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
 
 
 SETTING_TYPES = ("special", "srb", "ap", "independent")
@@ -259,7 +255,13 @@ UNIT_COSTS = TableSpec(
 
 INCOME = TableSpec(
     "income.csv",
-    (_year, Column("line", "str"), Column("amount", "float", unit="GBP"), _basis, _source),
+    (
+        _year,
+        Column("line", "str"),
+        Column("amount", "float", min=0.0, unit="GBP", fix="give the income in pounds, 0 or more"),
+        _basis,
+        _source,
+    ),
     key=("year", "line"),
 )
 
@@ -331,3 +333,19 @@ ZONE_COLUMNS = {
 DISTRICT_COLUMNS = {"district_id": "str", "district_name": "str"}
 ZONE_FILES = {"msoa": "zones_msoa", "lsoa": "zones_lsoa"}
 GEO_SUFFIXES = (".geojson", ".gpkg", ".shp")
+
+# plausible ranges of parameters (docs/data.md): a value outside is refused as a likely typing error
+PARAMETER_RANGES: dict[str, tuple[float, float]] = {
+    "base_year": (2000, 2100),
+    "target_year": (2000, 2100),
+    "opening_deficit": (-1e10, 1e10),
+    "other_high_needs_per_plan": (0.0, 200_000.0),
+    "unit_cost_growth": (-0.05, 0.20),
+    "transport_cost_per_pupil": (0.0, 100_000.0),
+    "transport_cost_growth": (-0.05, 0.20),
+    "road_circuity": (1.0, 3.0),
+    "base_allocation_decay_km": (0.1, 500.0),
+    "discount_rate": (0.0, 0.15),
+    "capital_charge_rate": (0.0, 0.20),
+}
+MAX_PLACES = 1000.0  # places of one setting or project: more is refused as a likely typing error

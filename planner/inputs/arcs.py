@@ -20,8 +20,9 @@ from planner.data.schema import STATE_TYPES
 RELAXABLE = ("reach", "suitability")
 
 
-def designated(settings: pd.DataFrame, groups: list[str], phases: pd.DataFrame, placed: list[str],
-               relax: tuple[str, ...]) -> dict[tuple[str, str], np.ndarray]:  # fmt: skip
+def designated(
+    settings: pd.DataFrame, groups: list[str], phases: pd.DataFrame, placed: list[str], relax: tuple[str, ...]
+) -> dict[tuple[str, str], np.ndarray]:
     """(need group, phase) -> settings designated for the need whose ages serve the phase."""
     needs = settings["needs"].tolist()
     out = {}
@@ -40,8 +41,15 @@ def _nearest(km: np.ndarray, allowed: np.ndarray, cand: np.ndarray, n: int) -> n
     return rank < n
 
 
-def allowed_arcs(km: np.ndarray, suitable: np.ndarray, settings: pd.DataFrame, top_up: np.ndarray,
-                 reach: float, scen: Scenario, relax: tuple[str, ...]) -> np.ndarray:  # fmt: skip
+def allowed_arcs(
+    km: np.ndarray,
+    suitable: np.ndarray,
+    settings: pd.DataFrame,
+    top_up: np.ndarray,
+    reach: float,
+    scen: Scenario,
+    relax: tuple[str, ...],
+) -> np.ndarray:
     """Zones x settings: where a new entrant of one (need group, phase) may be placed."""
     s_types = settings["setting_type"].to_numpy()
     unlimited = settings["places"].isna().to_numpy()
@@ -100,8 +108,16 @@ class ArcCollector:
             {"cohort": cid, "setting_id": self.s_ids[idx], "road_km": km_row[idx], "base_pupils": x0_row[idx]}
         )
 
-    def add(self, g: str, p: str, stay: float, has_demand: bool, allowed: np.ndarray, km: np.ndarray,
-            base_pupils: np.ndarray) -> None:  # fmt: skip
+    def add(
+        self,
+        g: str,
+        p: str,
+        stay: float,
+        has_demand: bool,
+        allowed: np.ndarray,
+        km: np.ndarray,
+        base_pupils: np.ndarray,
+    ) -> None:
         """Cohorts of need group g and phase p in every zone with demand or base-year pupils."""
         for zi in range(len(self.z_ids)):
             if not has_demand and base_pupils[zi].sum() == 0:

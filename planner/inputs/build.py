@@ -116,13 +116,17 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     collect = arc_rules.ArcCollector(zones, settings.index.to_numpy())
     x0_total = x0_km = 0.0
     for g, p in suitable:
-        total = float(counts.xs((g, p), level=("need_group", "phase")).sum()) if (g, p) in {
-            (a, b) for _t, a, b in counts.index} else 0.0  # fmt: skip
+        total = (
+            float(counts.xs((g, p), level=("need_group", "phase")).sum())
+            if (g, p) in {(a, b) for _t, a, b in counts.index}
+            else 0.0
+        )
         x0 = base_year.home_zone_pupils(total, w, by_gp[(g, p)], gravity)
         x0_total += x0.sum()
         x0_km += (x0 * km).sum()
-        allowed = arc_rules.allowed_arcs(km, suitable[(g, p)] & can_open, settings, top_up0,
-                                         float(phases.loc[p, "max_journey_km"]), scen, relax)  # fmt: skip
+        allowed = arc_rules.allowed_arcs(
+            km, suitable[(g, p)] & can_open, settings, top_up0, float(phases.loc[p, "max_journey_km"]), scen, relax
+        )
         stay = float(phases.loc[p, "stay_rate"])
         collect.add(g, p, stay, share.get((g, p), 0.0) > 0, allowed, km, x0)
     found = collect.result()
@@ -173,8 +177,9 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     )
 
 
-def _zone_demand(cohorts: pd.DataFrame, demand_c: pd.DataFrame, years: list[int], data: PlanningData,
-                 legacy: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+def _zone_demand(
+    cohorts: pd.DataFrame, demand_c: pd.DataFrame, years: list[int], data: PlanningData, legacy: pd.DataFrame
+) -> pd.DataFrame:
     """Demand of every cohort each year (its zone's share of the county's), and its pupils on legacy pairs."""
     w = zone_weights(data)
     dem = demand_c[demand_c["year"].isin(years)]

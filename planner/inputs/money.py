@@ -56,8 +56,15 @@ def other_spending(data: PlanningData, specialist_by_year: pd.Series, years: lis
     return pd.Series({t: rate * (1 + g) ** (t - base) * (plans[t] - specialist_by_year[t]) for t in years})
 
 
-def base_year_budget(data: PlanningData, settings: pd.DataFrame, unit_costs: pd.DataFrame, income: pd.DataFrame,
-                     other: pd.Series, transport: float, pupils: float) -> dict[str, float]:  # fmt: skip
+def base_year_budget(
+    data: PlanningData,
+    settings: pd.DataFrame,
+    unit_costs: pd.DataFrame,
+    income: pd.DataFrame,
+    other: pd.Series,
+    transport: float,
+    pupils: float,
+) -> dict[str, float]:
     """The base year's high-needs budget, from the existing settings' places and pupils."""
     base = data.base_year
     uc = unit_costs.xs(base, level="year")

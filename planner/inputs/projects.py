@@ -9,9 +9,19 @@ from planner.config import Scenario
 from planner.data import PlanningData
 
 PROJECT_COLUMNS = [
-    "option_id", "site_id", "setting_id", "option_type", "setting_type", "sizing", "lead_time", "first_opening",
-    "min_places", "places", "capital_fixed", "capital_per_place",
-]  # fmt: skip
+    "option_id",
+    "site_id",
+    "setting_id",
+    "option_type",
+    "setting_type",
+    "sizing",
+    "lead_time",
+    "first_opening",
+    "min_places",
+    "places",
+    "capital_fixed",
+    "capital_per_place",
+]
 
 
 def _sizes(o: pd.Series, sizes: pd.DataFrame) -> list[tuple[float, float, float, float]]:

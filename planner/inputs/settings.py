@@ -9,9 +9,21 @@ import pandas as pd
 from planner.data import PlanningData
 
 SETTING_COLUMNS = [
-    "name", "urn", "setting_type", "designation", "needs", "min_age", "max_age", "district_id", "x", "y", "lon",
-    "lat", "out_of_county", "journey_km",
-]  # fmt: skip
+    "name",
+    "urn",
+    "setting_type",
+    "designation",
+    "needs",
+    "min_age",
+    "max_age",
+    "district_id",
+    "x",
+    "y",
+    "lon",
+    "lat",
+    "out_of_county",
+    "journey_km",
+]
 
 
 def _new_settings(df: pd.DataFrame, origin: str) -> pd.DataFrame:
