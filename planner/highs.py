@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+
+from planner.progress import announce
 
 INTERFACES = ("matrix", "lp", "appsi")
 
@@ -110,8 +113,10 @@ def _gap(obj: float | None, bound: float | None) -> float | None:
 class HighsSolver:
     """Solves a Pyomo model with HiGHS through the chosen interface (persistent across solves with appsi)."""
 
-    def __init__(self, options: SolverOptions | None = None) -> None:
+    def __init__(self, options: SolverOptions | None = None, note: Callable[[str], None] = announce) -> None:
         self.options = options or SolverOptions()
+        self.note = note
+        self._explained = False
         if self.options.interface not in INTERFACES:
             raise ValueError(f"unknown solver interface {self.options.interface!r}; use one of {INTERFACES}")
         self._appsi: Any = None
@@ -119,6 +124,15 @@ class HighsSolver:
         self._part: PartGap | None = None
         self._gap = self.options.mip_gap
         self._extra: dict[str, Any] = {}
+
+    def _explain_costs(self, h: highspy.Highs) -> None:
+        costs = np.abs(np.asarray(h.getLp().col_cost_))
+        if not self._explained and len(costs) and 0 < costs[costs > 0].min(initial=np.inf) < SMALL_COST:
+            self._explained = True
+            self.note(
+                "(HiGHS may warn of 'excessively small costs': transport to a setting close to home costs under "
+                "GBP 100 a year, below 1e-4 in the model's GBP million; harmless)"
+            )
 
     def _highs_options(self) -> dict[str, Any]:
         o = self.options
@@ -235,13 +249,20 @@ class HighsSolver:
         column = {id(v): j for j, v in enumerate(columns) if v is not None}
         handoff = time.perf_counter() - t0
         watch = _PartGapWatch(h, column, self._part, self._gap, warm_start, offset) if self._part else None
+        if self.options.log:
+            self._explain_costs(h)
         t1 = time.perf_counter()
         try:
-            h.run()
+            run_interruptibly(h)
         finally:
             if watch:
                 watch.close()
         seconds = time.perf_counter() - t1
+        if watch and watch.stopped and self.options.log:
+            self.note(
+                "(HiGHS's 'Interrupted by user' above: the planner stopped it once the plan's cost was proven "
+                "within the gap)"
+            )
         ms, info = h.getModelStatus(), h.getInfo()
         has = info.primal_solution_status == 2  # feasible
         if has:
@@ -260,6 +281,24 @@ class HighsSolver:
         if watch:
             gap = watch.part_gap(obj, bound)
         return SolveResult(status, True, obj, bound, gap, seconds, handoff)
+
+
+def run_interruptibly(h: highspy.Highs) -> None:
+    """Run HiGHS in its own thread so that Ctrl-C stops it cleanly: the solve is cancelled, waited for, and the
+    KeyboardInterrupt raised again for the command line to handle."""
+    thread = h.startSolve()
+    try:
+        done = False
+        while not done:
+            done, _status = h.wait(0.1)
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        h.joinSolve(thread, interrupt_limit=0)
+        raise
+    h.joinSolve()
+
+
+SMALL_COST = 1e-4  # HiGHS warns of 'excessively small costs' below this (absolute)
 
 
 _STATUS = {

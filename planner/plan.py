@@ -45,8 +45,11 @@ class PlanOutcome:
 
     @property
     def status(self) -> str:
-        worst = {"optimal": 0, "time_limit": 1}
-        return max((self.shortfall_solve.status, self.cost_solve.status), key=lambda s: worst.get(s, 2))
+        """optimal only when every solve proved the gap asked of it; else the worst solve's status."""
+        worst = {"optimal": 0, "gap_not_proven": 1, "time_limit": 2}
+        statuses = [self.shortfall_solve.status, self.cost_solve.status]
+        statuses += ["gap_not_proven" for s in self.solve_log if (s["gap"] or 0) > s["gap_requested"] * (1 + 1e-6)]
+        return max(statuses, key=lambda s: worst.get(s, 3))
 
     @property
     def gap(self) -> float:
@@ -212,9 +215,12 @@ def _lexicographic(
         for v, x in kept:
             v.set_value(x, skip_validation=True)
         use_cost(m, shortfall * (1 + 1e-9) + 1e-9)
+    # the reported shortfall is proven within its gap of the smallest one: (shortfall - bound) / shortfall
+    proven = None if least_solve.bound is None else max(0.0, shortfall - least_solve.bound) / max(shortfall, 1e-12)
     shortfall_solve = replace(
         least_solve,
         objective=shortfall,
+        gap=proven,
         solve_seconds=phase1.solve_seconds + least_solve.solve_seconds,
         handoff_seconds=phase1.handoff_seconds + least_solve.handoff_seconds,
     )

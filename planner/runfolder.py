@@ -9,6 +9,7 @@ version from version 2 on; folders written before have none and read as version 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shlex
 import shutil
@@ -85,13 +86,9 @@ class RunFolderError(ValueError):
 # ---------------------------------------------------------------------------------------------------------
 # writing
 def default_run_name(target_year: int, scenario: str, runs_dir: Path) -> Path:
+    """runs/<year>-<scenario>-<timestamp>; RunWriter(unique=True) adds -2, -3 ... when a run took the name."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = runs_dir / f"{target_year}-{scenario}-{stamp}"
-    k = 2
-    while path.exists():
-        path = runs_dir / f"{target_year}-{scenario}-{stamp}-{k}"
-        k += 1
-    return path
+    return runs_dir / f"{target_year}-{scenario}-{stamp}"
 
 
 def default_runs_dir() -> Path:
@@ -116,19 +113,54 @@ def command_line(prog: str, argv: list[str] | None) -> str:
     return " ".join([prog, *(shlex.quote(a) for a in args)])
 
 
-def check_destination(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        raise RunFolderError(f"{out} already exists. Fix: choose another --out, or add --force to replace it")
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class RunWriter:
-    """Collects a run's files in a temporary folder; commit() moves them into place."""
+    """Reserves a run folder's name before any work (a lock file beside it, so two runs never take one name and an
+    unwritable place is found at once), collects the files in a temporary folder, and commit() moves them into
+    place with the permissions the user's umask gives. `unique`: take the next free name (-2, -3, ...) rather than
+    refuse one that is taken."""
 
-    def __init__(self, out: Path, force: bool = False) -> None:
-        check_destination(out, force)
-        self.out, self.force = out, force
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    def __init__(self, out: Path, force: bool = False, *, unique: bool = False) -> None:
+        self.force = force
+        self.out, self.lock = self._reserve(Path(out), force, unique)
+        try:
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
+        except BaseException:
+            self.lock.unlink(missing_ok=True)
+            raise
+
+    @staticmethod
+    def _reserve(out: Path, force: bool, unique: bool) -> tuple[Path, Path]:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunFolderError(f"cannot create {out.parent} ({exc.strerror}). Fix: choose another --out") from None
+        for k in range(1, 1000):
+            path = out if k == 1 else out.with_name(f"{out.name}-{k}")
+            lock = path.with_name(f".{path.name}.lock")
+            if path.exists() and not force:
+                if unique:
+                    continue
+                raise RunFolderError(f"{path} already exists. Fix: choose another --out, or add --force to replace it")
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                if unique:
+                    continue
+                raise RunFolderError(f"another run is writing {path} now. Fix: choose another --out") from None
+            except OSError as exc:
+                raise RunFolderError(
+                    f"cannot write in {path.parent} ({exc.strerror}). Fix: choose a folder you can write to with --out"
+                ) from None
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            return path, lock
+        raise RunFolderError(f"no free name for {out}. Fix: choose another --out")
 
     def table(self, name: str, df: pd.DataFrame) -> Path:
         path = self.tmp / f"{name}.csv"
@@ -148,20 +180,23 @@ class RunWriter:
         return self.tmp / name
 
     def commit(self) -> Path:
-        if self.out.exists():
-            if not self.force:
-                raise RunFolderError(f"{self.out} appeared while the run was writing; nothing was replaced")
-            old = self.out.with_name(f".{self.out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            self.out.rename(old)
-            self.tmp.rename(self.out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            self.tmp.rename(self.out)
+        os.chmod(self.tmp, 0o777 & ~_umask())  # a temporary folder is created for its owner only
+        try:
+            if self.out.exists():
+                old = self.out.with_name(f".{self.out.name}.old")
+                shutil.rmtree(old, ignore_errors=True)
+                self.out.rename(old)
+                self.tmp.rename(self.out)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                self.tmp.rename(self.out)
+        finally:
+            self.lock.unlink(missing_ok=True)
         return self.out
 
     def abandon(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+        self.lock.unlink(missing_ok=True)
 
 
 def run_manifest(

@@ -12,11 +12,16 @@ import warnings
 from pathlib import Path
 
 from planner.check import check_run
+from planner.cli.common import guarded
 from planner.data import DataError, DataWarning, load_data
 from planner.runfolder import RunFolderError, read_manifest
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     ap = argparse.ArgumentParser(prog="python -m planner.check", description=__doc__.split("\n")[0])
     ap.add_argument("run_dir", type=Path, help="run folder written by python -m planner.solve")
     ap.add_argument("--data", type=Path, default=None, help="data folder (default: the one in the manifest)")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
@@ -14,7 +19,7 @@ from planner.data.schema import PARAMETERS
 from planner.highs import INTERFACES, SolverOptions
 from planner.plan import PlanOutcome
 from planner.progress import announce
-from planner.runfolder import RunWriter, run_manifest
+from planner.runfolder import RunWriter, default_runs_dir, run_manifest
 
 
 def shipped_target_year() -> str:
@@ -41,16 +46,49 @@ def add_year_argument(p: argparse.ArgumentParser) -> None:
     )
 
 
+def gap_fraction(text: str) -> float:
+    """A relative gap: a fraction in (0, 0.1]."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number; write 0.005 for 0.5%") from None
+    if not 0 < x <= 0.1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction in (0, 0.1]; write 0.005 for 0.5%")
+    return x
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
+    return x
+
+
+def positive_int(text: str) -> int:
+    try:
+        x = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if x < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number of 1 or more")
+    return x
+
+
 def add_solver_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default: none)")
-    p.add_argument("--gap", type=float, default=1e-4, help="relative gap to prove on the plan's cost (default 1e-4)")
+    p.add_argument("--time-limit", type=positive_seconds, default=None, help="seconds per solve (default: none)")
+    p.add_argument(
+        "--gap", type=gap_fraction, default=1e-4, help="relative gap to prove on the plan's cost (default 1e-4)"
+    )
     p.add_argument(
         "--shortfall-gap",
-        type=float,
+        type=gap_fraction,
         default=1e-3,
         help="relative gap to prove on the smallest shortfall, when the budget cannot balance (default 1e-3)",
     )
-    p.add_argument("--threads", type=int, default=None, help="solver threads (default: HiGHS decides)")
+    p.add_argument("--threads", type=positive_int, default=None, help="solver threads (default: HiGHS decides)")
     p.add_argument("--accept-gap", action="store_true", help="exit 0 even if the time limit left a larger gap")
     p.add_argument("--interface", choices=INTERFACES, default="matrix", help="Pyomo-HiGHS hand-off (default matrix)")
     p.add_argument("--quiet", action="store_true", help="hide the HiGHS log")
@@ -72,22 +110,21 @@ def data_folder(args: argparse.Namespace) -> Path:
 
 
 def write_run(
+    writer: RunWriter,
     outcome: PlanOutcome,
     data: PlanningData,
     options: SolverOptions,
-    out: Path,
     *,
-    force: bool,
     command: str,
     started: float,
     report: bool,
     progress: Callable[[str], None] = announce,
 ) -> Path:
-    """Write the run folder (tables, plan map, manifest, and the report unless report=False) in one go."""
+    """Write the run folder (tables, plan map, manifest, and the report unless report=False) and put it in place;
+    nothing is left behind if anything fails."""
     from planner.report.plan_map import plan_map
     from planner.report.run_report import write_run_report
 
-    writer = RunWriter(out, force)
     try:
         writer.tables(outcome.tables)
         geo = data.geography
@@ -95,8 +132,40 @@ def write_run(
         writer.json("manifest.json", run_manifest(outcome, data, options, command, time.perf_counter() - started))
         if report:
             progress("writing the report, interactive map and workbook")
-            write_run_report(geo, writer.tmp, folder_name=Path(out).name)  # reads the folder's tables only
+            write_run_report(geo, writer.tmp, folder_name=writer.out.name)  # reads the folder's tables only
         return writer.commit()
     except BaseException:
         writer.abandon()
         raise
+
+
+def guarded(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
+    """Run a command's main with the exit codes the README gives for the unexpected: 130 when interrupted (Ctrl-C;
+    nothing half written is left behind), 4 for an error the planner did not foresee (one line, and the traceback
+    in a log file whose path the line gives)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("interrupted: stopped, nothing half written was left behind", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place every unforeseen error is caught
+        log = _error_log()
+        print(
+            f"unexpected error: {type(exc).__name__}: {exc}. The traceback is in {log}; please report it with "
+            "that file",
+            file=sys.stderr,
+        )
+        return 4
+
+
+def _error_log() -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for folder in (default_runs_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"planner-error-{stamp}-{os.getpid()}.log"
+            path.write_text(traceback.format_exc(), encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("(no log: nowhere to write it)")

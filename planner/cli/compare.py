@@ -13,9 +13,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from planner.cli.common import guarded
 from planner.cli.geography import run_geography
 from planner.data import DataError
-from planner.runfolder import RunFolderError, RunWriter, check_destination, command_line, load_run, versions
+from planner.runfolder import RunFolderError, RunWriter, command_line, load_run, versions
 
 PROG = "python -m planner.compare"
 
@@ -35,20 +36,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     out = args.out or default_out(args.a, args.b)
     try:
-        check_destination(out, args.force)
         a, b = load_run(args.a), load_run(args.b)
         if a.zone_level != b.zone_level:
             print(f"note: A has {a.zone_level} zones and B {b.zone_level}; the maps use A's", file=sys.stderr)
         geo = run_geography(a, args.data)
+        writer = RunWriter(out, args.force)
     except (RunFolderError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     from planner.report.compare_report import summary_text, write_comparison
 
-    writer = RunWriter(out, args.force)
     try:
         written = write_comparison(geo, a, b, writer.tmp)
         writer.json(

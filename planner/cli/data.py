@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.cli.common import guarded
 from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
 from planner.data.load import read_folder
 from planner.data.validate import reconciliation_table
@@ -84,6 +85,10 @@ def summary(data: PlanningData) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m planner.data", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="data folder (default: the repository's data/norfolk)")
     parser.add_argument("--zones", choices=ZONE_LEVELS, default="msoa", help="zone level (default msoa)")

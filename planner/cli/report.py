@@ -10,12 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from planner.cli.common import guarded
 from planner.cli.geography import run_geography
 from planner.data import DataError
 from planner.runfolder import RunFolderError, load_run
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     p = argparse.ArgumentParser(prog="python -m planner.report", description=__doc__.split("\n")[0])
     p.add_argument("run", type=Path, help="run folder written by python -m planner.solve")
     p.add_argument(

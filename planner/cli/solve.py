@@ -17,6 +17,7 @@ from planner.cli.common import (
     add_solver_arguments,
     add_year_argument,
     data_folder,
+    guarded,
     solver_options,
     write_run,
 )
@@ -26,7 +27,7 @@ from planner.formats import fmt_gbp
 from planner.highs import SolverError
 from planner.plan import PlanOutcome, plan
 from planner.progress import announce
-from planner.runfolder import RunFolderError, check_destination, command_line, default_run_name, default_runs_dir
+from planner.runfolder import RunFolderError, RunWriter, command_line, default_run_name, default_runs_dir
 
 PROG = "python -m planner.solve"
 
@@ -77,34 +78,35 @@ def summary_text(outcome: PlanOutcome, out: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     folder = data_folder(args)
+    writer = None
     try:
         scenario = load_scenario(args.scenario)
         announce(f"loading {folder} (zones: {args.zones})")
         data = load_data(folder, zones=args.zones)
         target = apply_scenario(data, scenario, args.year).target_year
         out = args.out or default_run_name(target, scenario.name, default_runs_dir())
-        check_destination(out, args.force)
+        writer = RunWriter(out, args.force, unique=args.out is None)  # the folder's name is reserved now
         options = solver_options(args)
         outcome = plan(data, scenario, args.year, options)
-    except (DataError, ScenarioError, RunFolderError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except SolverError as exc:
-        print(f"no plan: {exc}", file=sys.stderr)
-        return 3
-
+    except BaseException as exc:
+        if writer is not None:
+            writer.abandon()
+        if isinstance(exc, DataError | ScenarioError | RunFolderError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, SolverError):
+            print(f"no plan: {exc}", file=sys.stderr)
+            return 3
+        raise
     final = write_run(
-        outcome,
-        data,
-        options,
-        out,
-        force=args.force,
-        command=command_line(PROG, argv),
-        started=started,
-        report=not args.no_report,
+        writer, outcome, data, options, command=command_line(PROG, argv), started=started, report=not args.no_report
     )
     print(summary_text(outcome, final))
     if outcome.status != "optimal" and not args.accept_gap:

@@ -26,6 +26,7 @@ from planner.cli.common import (
     add_solver_arguments,
     add_year_argument,
     data_folder,
+    guarded,
     solver_options,
     write_run,
 )
@@ -35,7 +36,7 @@ from planner.formats import fmt_gbp
 from planner.highs import SolverError
 from planner.plan import PlanOutcome, plan
 from planner.progress import announce
-from planner.runfolder import RunFolderError, check_destination, command_line, default_runs_dir
+from planner.runfolder import RunFolderError, RunWriter, command_line, default_runs_dir
 
 PROG = "python -m planner.sweep"
 
@@ -86,12 +87,14 @@ def summary(table: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return guarded(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     folder = data_folder(args)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = args.out or default_runs_dir() / f"sweep-{stamp}"
     try:
-        check_destination(out, args.force)
         scenarios = [load_scenario(s) for s in args.scenarios]
         names = [s.name for s in scenarios]
         if len(set(names)) < len(names):
@@ -100,14 +103,39 @@ def main(argv: list[str] | None = None) -> int:
         announce(f"loading {folder} (zones: {args.zones}) once for {len(scenarios)} scenarios")
         data = load_data(folder, zones=args.zones)
         load_seconds = time.perf_counter() - t
+        sweep = RunWriter(args.out or default_runs_dir() / f"sweep-{stamp}", args.force, unique=args.out is None)
     except (DataError, ScenarioError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
-    out.mkdir(parents=True, exist_ok=True)
     options = solver_options(args)
     command = command_line(PROG, argv)
-    rows, previous, code = [], None, 0
+    rows: list[dict] = []
+    try:
+        code = _solve_each(args, scenarios, data, options, command, sweep, rows)
+    except BaseException:
+        if not rows:
+            sweep.abandon()
+            raise
+        _finish(sweep, rows)
+        print(f"interrupted: the {len(rows)} scenario(s) done are kept in {sweep.out}", file=sys.stderr)
+        raise
+    out = _finish(sweep, rows)
+    print(f"Sweep of {len(scenarios)} scenarios (data read once in {load_seconds:.1f} s):")
+    print(summary(pd.DataFrame(rows)))
+    print(f"Sweep folder: {out}")
+    return code
+
+
+def _finish(sweep: RunWriter, rows: list[dict]) -> Path:
+    pd.DataFrame(rows).to_csv(sweep.path("sweep.csv"), index=False, lineterminator="\n", float_format="%.10g")
+    return sweep.commit()
+
+
+def _solve_each(
+    args: argparse.Namespace, scenarios: list, data, options, command: str, sweep: RunWriter, rows: list[dict]
+) -> int:
+    """Plan every scenario into the sweep's folder, a row of sweep.csv each; returns the exit status."""
+    previous, code = None, 0
     for k, scenario in enumerate(scenarios, 1):
         started = time.perf_counter()
         announce(f"=== scenario {k} of {len(scenarios)}: {scenario.name}")
@@ -124,13 +152,11 @@ def main(argv: list[str] | None = None) -> int:
             code = 3
             continue
         solved = time.perf_counter()
-        # the sweep folder is new or forced: its run folders belong to it
         run = write_run(
+            RunWriter(sweep.path(scenario.name)),
             outcome,
             data,
             options,
-            out / scenario.name,
-            force=True,
             command=command,
             started=started,
             report=args.report,
@@ -145,14 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(sweep_row(outcome, seconds))
         announce(
             f"=== {scenario.name}: {outcome.status}, gap {outcome.gap:.1e}, shortfall "
-            f"{fmt_gbp(outcome.shortfall)}, {seconds['total_seconds']:.1f} s -> {run}"
+            f"{fmt_gbp(outcome.shortfall)}, {seconds['total_seconds']:.1f} s -> {sweep.out / run.name}"
         )
         if outcome.status != "optimal" and not args.accept_gap:
             code = max(code, 1)
         previous = outcome
-    table = pd.DataFrame(rows)
-    table.to_csv(out / "sweep.csv", index=False, lineterminator="\n", float_format="%.10g")
-    print(f"Sweep of {len(scenarios)} scenarios (data read once in {load_seconds:.1f} s):")
-    print(summary(table))
-    print(f"Sweep folder: {out}")
     return code
