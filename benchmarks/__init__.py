@@ -1,0 +1,1 @@
+"""Benchmarks of the planning model: python -m benchmarks.run measures the Norfolk instances."""

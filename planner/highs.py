@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,13 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.tee import capture_output
+from scipy import sparse
 
 from planner.progress import announce
 
 INTERFACES = ("matrix", "lp", "appsi")
+INF = highspy.kHighsInf
 
 
 @dataclass
@@ -170,12 +174,10 @@ class HighsSolver:
 
     def _solve_appsi(self, model: pyo.ConcreteModel, warm_start: bool) -> SolveResult:
         from pyomo.contrib.appsi.base import TerminationCondition as TC
-        from pyomo.contrib.appsi.solvers import Highs
 
         t0 = time.perf_counter()
         if self._appsi is None or self._appsi_model is not model:  # hand the model to HiGHS once
-            self._appsi, self._appsi_model = Highs(), model
-            self._appsi.set_instance(model)
+            self._appsi, self._appsi_model = appsi_instance(model), model
         else:
             self._appsi.update()
         opt = self._appsi
@@ -226,7 +228,6 @@ class HighsSolver:
             _, smap_id = model.write(str(path), io_options={"symbolic_solver_labels": False})
             smap = model.solutions.symbol_map[smap_id]
             h = _new_highs(self.options.log)
-            h.setOptionValue("output_flag", False)
             h.readModel(str(path))
         columns = [smap.bySymbol.get(name) for name in h.getLp().col_names_]  # None: the writer's constant column
         return self._run_highs(h, columns, 0.0, warm_start, t0)
@@ -310,45 +311,127 @@ _STATUS = {
 }
 
 
-def matrix_to_highs(model: pyo.ConcreteModel, log: bool = False) -> tuple[highspy.Highs, list[Any], float]:
-    """The model's active objective and constraints as one HiGHS model, via Pyomo's standard-form compiler (sparse
-    matrices; fixed variables become constants). Returns HiGHS, the Pyomo variable of each column and the
-    objective's constant."""
+# A model as arrays, into and out of HiGHS: the matrix interface, and the benchmark's direct build and checks
+
+
+@dataclass
+class Matrix:
+    """min cost x (max if `maximize`): row_lower <= a x <= row_upper, col_lower <= x <= col_upper, x integer where
+    `integer`; `a` column-wise, (rows, columns)."""
+
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integer: np.ndarray  # bool, one a column
+    a: sparse.csc_array
+    maximize: bool = False
+
+
+def standard_form(model: pyo.ConcreteModel) -> tuple[Matrix, list[Any], list[Any], float]:
+    """The model's active objective and constraints via Pyomo's standard-form compiler (sparse matrices; fixed
+    variables become constants): the matrix, the Pyomo variable of each column and constraint of each row, and
+    the objective's constant (which the matrix leaves out)."""
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
     form = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
     if form.eliminated_vars:
         raise ValueError("the matrix interface expects no eliminated variables")
-    columns, inf = form.columns, highspy.kHighsInf
-    n = len(columns)
-    sense = np.array([row[1] for row in form.rows], dtype=int)  # 0: =, 1: <=, -1: >=
+    columns = form.columns
+    sense = np.array([row.bound_type for row in form.rows], dtype=int)  # 0: =, 1: <=, -1: >=
     rhs = np.asarray(form.rhs, dtype=float)
-    a = form.A.tocsc()
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, len(sense)
-    lp.col_cost_ = np.asarray(form.c.toarray()[0] if form.c.shape[0] else np.zeros(n), dtype=float)
-    lp.col_lower_ = np.array([-inf if v.lb is None else v.lb for v in columns], dtype=float)
-    lp.col_upper_ = np.array([inf if v.ub is None else v.ub for v in columns], dtype=float)
-    lp.row_lower_ = np.where(sense == 1, -inf, rhs)
-    lp.row_upper_ = np.where(sense == -1, inf, rhs)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
-    integer, real = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
-    lp.integrality_ = [integer if v.is_integer() else real for v in columns]
-    if form.objectives and form.objectives[0].sense == pyo.maximize:
-        lp.sense_ = highspy.ObjSense.kMaximize
-    h = _new_highs(log)
-    h.setOptionValue("output_flag", False)
-    h.passModel(lp)
+    matrix = Matrix(
+        cost=np.asarray(form.c.toarray()[0] if form.c.shape[0] else np.zeros(len(columns)), dtype=float),
+        col_lower=np.array([-INF if v.lb is None else v.lb for v in columns], dtype=float),
+        col_upper=np.array([INF if v.ub is None else v.ub for v in columns], dtype=float),
+        row_lower=np.where(sense == 1, -INF, rhs),
+        row_upper=np.where(sense == -1, INF, rhs),
+        integer=np.array([v.is_integer() for v in columns], dtype=bool),
+        a=sparse.csc_array(form.A),
+        maximize=bool(form.objectives) and form.objectives[0].sense == pyo.maximize,
+    )
     offset = float(np.ravel(form.c_offset)[0]) if len(np.ravel(form.c_offset)) else 0.0
-    return h, columns, offset
+    return matrix, columns, [row.constraint for row in form.rows], offset
+
+
+def to_highs(matrix: Matrix, log: bool = False) -> highspy.Highs:
+    """A HiGHS instance holding the matrix, handed over in one passModel (its banner printed only if log)."""
+    h = _new_highs(log)
+    a, m = matrix.a, matrix
+    sense = highspy.ObjSense.kMaximize if m.maximize else highspy.ObjSense.kMinimize
+    sizes = (a.shape[1], a.shape[0], a.nnz, int(highspy.MatrixFormat.kColwise), int(sense), 0.0)
+    bounds = [np.asarray(x, dtype=float) for x in (m.cost, m.col_lower, m.col_upper, m.row_lower, m.row_upper)]
+    arrays = (a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float), m.integer.astype(np.int32))
+    if h.passModel(*sizes, *bounds, *arrays) == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS refused the model (passModel returned an error)")
+    return h
+
+
+def matrix_to_highs(model: pyo.ConcreteModel, log: bool = False) -> tuple[highspy.Highs, list[Any], float]:
+    """The model as one HiGHS model (standard_form, then to_highs). Returns HiGHS, the Pyomo variable of each
+    column and the objective's constant."""
+    matrix, columns, _rows, offset = standard_form(model)
+    return to_highs(matrix, log), columns, offset
+
+
+def read_matrix(h: highspy.Highs) -> Matrix:
+    """The model a HiGHS instance holds, as arrays (to compare two builds entry by entry)."""
+    lp = h.getLp()
+    a, shape = lp.a_matrix_, (lp.num_row_, lp.num_col_)
+    parts = (np.asarray(a.value_, dtype=float), np.asarray(a.index_), np.asarray(a.start_))
+    rowwise = a.format_ == highspy.MatrixFormat.kRowwise
+    integer = np.array([v == highspy.HighsVarType.kInteger for v in lp.integrality_] or [False] * lp.num_col_)
+    bounds = (lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.row_lower_, lp.row_upper_)
+    matrix = sparse.csr_array(parts, shape=shape) if rowwise else sparse.csc_array(parts, shape=shape)
+    maximize = lp.sense_ == highspy.ObjSense.kMaximize
+    return Matrix(*(np.asarray(x, dtype=float) for x in bounds), integer, matrix.tocsc(), maximize)
+
+
+@dataclass
+class Relaxation:
+    """An LP relaxation solved by HiGHS."""
+
+    objective: float
+    seconds: float  # of run() only
+    status: str  # HiGHS's model status, e.g. "Optimal"
+    iterations: int  # simplex, or interior point + crossover
+
+
+def solve_relaxation(
+    h: highspy.Highs, *, time_limit: float | None = None, threads: int | None = None, solver: str | None = None
+) -> Relaxation:
+    """Solve the LP relaxation of h's model in a fresh HiGHS (h is left as it was).
+
+    solver: HiGHS's "solver" option ("simplex", "ipm", ...; None: HiGHS's default, dual simplex for an LP)."""
+    lp = h.getLp()
+    lp.integrality_ = []
+    r = _new_highs(False)
+    for name, value in (("time_limit", time_limit), ("threads", threads), ("solver", solver)):
+        if value is not None:
+            r.setOptionValue(name, value)
+    r.passModel(lp)
+    t = time.perf_counter()
+    r.run()
+    seconds = time.perf_counter() - t
+    info = r.getInfo()
+    counts = (info.simplex_iteration_count, info.ipm_iteration_count, info.crossover_iteration_count)
+    status = r.modelStatusToString(r.getModelStatus())
+    return Relaxation(float(info.objective_function_value), seconds, status, int(sum(max(c, 0) for c in counts)))
+
+
+def appsi_instance(model: pyo.ConcreteModel) -> Any:
+    """Pyomo's persistent HiGHS interface holding the model (set_instance: the appsi interface's hand-off)."""
+    from pyomo.contrib.appsi.solvers import Highs
+
+    opt = Highs()
+    opt.set_instance(model)
+    return opt
 
 
 def _new_highs(log: bool) -> highspy.Highs:
-    """A HiGHS instance; its banner is printed only when the log is shown."""
-    if log:
-        return highspy.Highs()
-    from pyomo.common.tee import capture_output
-
-    with capture_output(capture_fd=True):
-        return highspy.Highs()
+    """A HiGHS instance with its output off; its banner is printed only when the log is shown."""
+    with nullcontext() if log else capture_output(capture_fd=True):
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h

@@ -1,17 +1,18 @@
-"""The direct (numpy) build of the MIP is the model Pyomo hands to HiGHS: same rows, columns, entries, LP optimum."""
+"""The direct (numpy) build of the MIP is the model the planner hands to HiGHS (the matrix interface: Pyomo's
+standard-form compiler): same rows, columns, entries, LP optimum."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from pyomo.contrib.appsi.solvers import Highs
 
+from benchmarks.direct import compare, direct_model, pyomo_keys
 from planner.config import Scenario, apply_scenario
 from planner.data import load_data
+from planner.highs import read_matrix, solve_relaxation, standard_form, to_highs
 from planner.inputs import build_inputs
 from planner.model import build_index, build_model
-from planner.model.direct import appsi_keys, compare_models, direct_model, solve_relaxation, to_highs
 from planner.model.objectives import use_shortfall_then_cost
 from tests.instances import Instance, write_instance
 
@@ -60,18 +61,16 @@ def test_direct_build_is_the_pyomo_build(data, objective: str, scenario: Scenari
     m = build_model(ix)
     if objective == "shortfall":
         use_shortfall_then_cost(m)
-    opt = Highs()
-    opt.config.stream_solver = False
-    opt.set_instance(m)
-    pyomo_highs = opt._solver_model
+    matrix, columns, rows, _offset = standard_form(m)  # matrix_to_highs's two steps, keeping the rows
+    pyomo_highs = to_highs(matrix)
 
     dm = direct_model(ix, objective)
-    direct = to_highs(dm)
-    assert direct.getNumRow() == pyomo_highs.getNumRow() == m.nconstraints()
-    assert direct.getNumCol() == pyomo_highs.getNumCol() == m.nvariables()
-    assert direct.getNumNz() == pyomo_highs.getNumNz() == dm.nnz
+    direct = to_highs(dm.matrix)
+    held, built = read_matrix(pyomo_highs), read_matrix(direct)
+    assert held.a.shape == built.a.shape == (m.nconstraints(), m.nvariables())
+    assert held.a.nnz == built.a.nnz == dm.matrix.a.nnz
 
-    same = compare_models(pyomo_highs, appsi_keys(opt, m), direct, (dm.col_keys(), dm.row_keys()))
+    same = compare(held, pyomo_keys(columns, rows), built, dm.keys())
     assert same["same_cols"] and same["same_rows"] and same["same_pattern"]
     assert same["max_rel_diff"] < 1e-12, same["diffs"]
 
