@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from planner.highs import INF, Matrix
 from planner.model.index import ModelIndex
+from planner.model.matrix import INF, Matrix
 from planner.model.objectives import SHORTFALL_WEIGHT
 
 OBJECTIVES = ("cost", "shortfall")

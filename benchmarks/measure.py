@@ -63,9 +63,10 @@ def measure_build(zones: str, time_limit: float, lp_solver: str) -> dict[str, An
     """Build, hand-off and LP relaxation of one instance, Pyomo and direct (run in a fresh process)."""
     from benchmarks.direct import compare, direct_model, pyomo_keys
     from planner.config import apply_scenario
-    from planner.highs import appsi_instance, read_matrix, solve_relaxation, standard_form, to_highs
+    from planner.highs import appsi_instance, read_matrix, solve_relaxation, to_highs
     from planner.inputs import build_inputs
     from planner.model import build_index, build_model
+    from planner.model.matrix import standard_form
     from planner.model.objectives import use_shortfall_then_cost
 
     data, scenario, load_s = _load(zones)

@@ -10,9 +10,10 @@ import pytest
 from benchmarks.direct import compare, direct_model, pyomo_keys
 from planner.config import Scenario, apply_scenario
 from planner.data import load_data
-from planner.highs import read_matrix, solve_relaxation, standard_form, to_highs
+from planner.highs import read_matrix, solve_relaxation, to_highs
 from planner.inputs import build_inputs
 from planner.model import build_index, build_model
+from planner.model.matrix import standard_form
 from planner.model.objectives import use_shortfall_then_cost
 from tests.instances import Instance, write_instance
 
