@@ -91,24 +91,46 @@ class ModelIndex:
 def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
     """Index the inputs. continuity=False treats every pupil as re-placeable each year (a relaxation for tests)."""
     years = list(inp.years)
-    T = len(years)
     settings = list(inp.settings.index)
-    s_pos = {s: i for i, s in enumerate(settings)}
     phases = sorted(inp.cohorts["phase"].unique())
+    s_pos = {s: i for i, s in enumerate(settings)}
     p_pos = {p: i for i, p in enumerate(phases)}
-    arcs = inp.arcs
-    coh = inp.cohorts
-    a_cohort = arcs["cohort"].to_numpy(dtype=np.int64)
-    a_setting = arcs["setting_id"].map(s_pos).to_numpy(dtype=np.int64)
-    a_phase = coh["phase"].map(p_pos).reindex(a_cohort).to_numpy(dtype=np.int64)
-    stay_c = coh["stay_rate"].astype(float) if continuity else coh["stay_rate"] * 0.0
-    a_stay = stay_c.reindex(a_cohort).to_numpy(dtype=float)
-    a_km = arcs["road_km"].to_numpy(dtype=float)
-    a_base_pupils = arcs["base_pupils"].to_numpy(dtype=float) if continuity else np.zeros(len(arcs))
+    stay_c = inp.cohorts["stay_rate"].astype(float) if continuity else inp.cohorts["stay_rate"] * 0.0
+    arcs = _arcs(inp, s_pos, p_pos, stay_c)
+    base_pupils = inp.arcs["base_pupils"].to_numpy(dtype=float) if continuity else np.zeros(len(inp.arcs))
+    pairs = _setting_phases(inp, arcs, base_pupils, s_pos, p_pos, stay_c, continuity)
+    projects = _projects(inp, s_pos, arcs["arc_setting"], pairs["setting_phases"])
+    money = _money(inp, arcs, pairs["setting_phases"], projects)
+    return ModelIndex(
+        years=years,
+        target_years=list(inp.target_years),
+        n_arcs=len(inp.arcs),
+        settings=settings,
+        phases=phases,
+        **arcs,
+        **_demand_rows(inp, arcs["arc_cohort"], stay_c),
+        **pairs,
+        **projects,
+        **money,
+    )
 
-    # ---- demand rows: new entrants per cohort and year
+
+def _arcs(inp: ModelInputs, s_pos: dict, p_pos: dict, stay_c: pd.Series) -> dict[str, np.ndarray]:
+    a_cohort = inp.arcs["cohort"].to_numpy(dtype=np.int64)
+    return {
+        "arc_cohort": a_cohort,
+        "arc_setting": inp.arcs["setting_id"].map(s_pos).to_numpy(dtype=np.int64),
+        "arc_phase": inp.cohorts["phase"].map(p_pos).reindex(a_cohort).to_numpy(dtype=np.int64),
+        "arc_stay": stay_c.reindex(a_cohort).to_numpy(dtype=float),
+        "arc_km": inp.arcs["road_km"].to_numpy(dtype=float),
+    }
+
+
+def _demand_rows(inp: ModelInputs, a_cohort: np.ndarray, stay_c: pd.Series) -> dict:
+    """New entrants N[c,t] = D[c,t] - r D[c,t-1] per cohort and year, and the arcs that can take them."""
+    T = len(inp.years)
     dem = inp.demand.pivot(index="cohort", columns="year", values="demand")
-    d_all = dem[[inp.base_year, *years]].to_numpy(dtype=float)
+    d_all = dem[[inp.base_year, *inp.years]].to_numpy(dtype=float)
     stay_rows = stay_c.reindex(dem.index).to_numpy(dtype=float)
     new_entrants = d_all[:, 1:] - stay_rows[:, None] * d_all[:, :-1]
     new_entrants = np.where(new_entrants < 1e-9, 0.0, new_entrants)
@@ -122,29 +144,44 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
             demand_rows.append((int(c), i))
             demand_arcs.append(arcs_c)
             rhs.append(new_entrants[r, i])
+    return {"demand_rows": demand_rows, "demand_arcs": demand_arcs, "demand_rhs": np.asarray(rhs)}
 
-    # ---- pupils by setting and phase: arcs, stay and base-year pupils (allowed arcs and legacy alike)
-    leg = inp.legacy[inp.legacy["year"] == years[0]]
+
+def _setting_phases(
+    inp: ModelInputs, arcs: dict, base_pupils: np.ndarray, s_pos: dict, p_pos: dict, stay_c: pd.Series, continuity: bool
+) -> dict:
+    """Pupils by setting and phase: the (s, p) pairs, their arcs, stay rate and base-year pupils (allowed arcs and
+    legacy alike)."""
+    a_setting, a_phase = arcs["arc_setting"], arcs["arc_phase"]
+    coh, n_phases = inp.cohorts, len(p_pos)
+    leg = inp.legacy[inp.legacy["year"] == inp.years[0]]
     base_by_pair: dict[tuple[int, int], float] = {}
-    for s, p, x in zip(a_setting, a_phase, a_base_pupils, strict=True):
+    for s, p, x in zip(a_setting, a_phase, base_pupils, strict=True):
         base_by_pair[(s, p)] = base_by_pair.get((s, p), 0.0) + x
     if continuity and len(leg):
         leg_phase = coh["phase"].reindex(leg["cohort"]).map(p_pos).to_numpy()
         leg_stay = stay_c.reindex(leg["cohort"]).to_numpy(dtype=float)
         for s, p, x, r in zip(leg["setting_id"].map(s_pos), leg_phase, leg["pupils"], leg_stay, strict=True):
             base_by_pair[(int(s), int(p))] = base_by_pair.get((int(s), int(p)), 0.0) + (x / r if r > 0 else 0.0)
-    key = a_setting * len(phases) + a_phase
+    key = a_setting * n_phases + a_phase
     order = np.argsort(key, kind="stable")
     pairs = sorted(set(zip(a_setting.tolist(), a_phase.tolist(), strict=True)) | set(base_by_pair))
-    pair_key = np.array([s * len(phases) + p for s, p in pairs], dtype=np.int64)
+    pair_key = np.array([s * n_phases + p for s, p in pairs], dtype=np.int64)
     lo = np.searchsorted(key[order], pair_key, side="left")
     hi = np.searchsorted(key[order], pair_key, side="right")
-    setting_phase_arcs = [order[a:b] for a, b in zip(lo, hi, strict=True)]
-    phase_stay = {p_pos[p]: float(stay_c[coh["phase"] == p].iloc[0]) for p in phases}
-    setting_phase_stay = np.array([phase_stay[p] for _s, p in pairs])
-    setting_phase_base = np.array([base_by_pair.get(sp, 0.0) for sp in pairs])
+    phase_stay = {p_pos[p]: float(stay_c[coh["phase"] == p].iloc[0]) for p in p_pos}
+    return {
+        "setting_phases": pairs,
+        "setting_phase_arcs": [order[a:b] for a, b in zip(lo, hi, strict=True)],
+        "setting_phase_stay": np.array([phase_stay[p] for _s, p in pairs]),
+        "setting_phase_base": np.array([base_by_pair.get(sp, 0.0) for sp in pairs]),
+    }
 
-    # ---- places
+
+def _projects(inp: ModelInputs, s_pos: dict, a_setting: np.ndarray, pairs: list[tuple[int, int]]) -> dict:
+    """Places of settings by year, projects, the years each could be open, forced ones, and capital use."""
+    years, T = list(inp.years), len(inp.years)
+    settings = list(inp.settings.index)
     cap = inp.capacity.pivot(index="setting_id", columns="year", values="places").reindex(settings)[years]
     fixed_places = cap.to_numpy(dtype=float)
     pr = inp.projects
@@ -153,7 +190,6 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
     p_first = pr["first_opening"].map(year_pos).to_numpy(dtype=np.int64)
     open_index = [(p, i) for p in range(len(pr)) for i in range(int(p_first[p]), T)]
     has_place = set(a_setting.tolist()) | {s for s, _p in pairs} | set(p_setting.tolist())
-    limited_settings = [s for s in range(len(settings)) if not np.isnan(fixed_places[s, 0]) and s in has_place]
     forced_options: dict[str, list[int]] = {}
     forced_sites: set[str] = set()
     for oid in inp.forced_options:
@@ -163,10 +199,31 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
         else:
             forced_sites.add(oid)
     p_range = (pr["sizing"] == "range").to_numpy()
-    places_index = [(p, i) for p, i in open_index if p_range[p]]
-    # capital spent by the end of year i. Places open in year z are paid for evenly over the L build years
-    # before z, so by the end of i a project has paid (1/L) sum_{z=i+1}^{i+L} of its capital as open in z
-    # (capacity beyond the horizon = at the horizon); with no lead time, its capital as open in i.
+    budget = inp.capital_budget.reindex(years).fillna(0.0).to_numpy(dtype=float) / MONEY
+    return {
+        "limited_settings": [s for s in range(len(settings)) if not np.isnan(fixed_places[s, 0]) and s in has_place],
+        "fixed_places": fixed_places,
+        "n_projects": len(pr),
+        "project_setting": p_setting,
+        "project_site": pr["site_id"].tolist(),
+        "project_option": pr["option_id"].tolist(),
+        "project_places": pr["places"].to_numpy(dtype=float),
+        "project_min": pr["min_places"].to_numpy(dtype=float),
+        "project_range": p_range,
+        "project_first": p_first,
+        "open_index": open_index,
+        "places_index": [(p, i) for p, i in open_index if p_range[p]],
+        "forced_sites": forced_sites,
+        "forced_options": forced_options,
+        "capital_use": _capital_use(pr, p_first, p_range, T),
+        "capital_cum_budget": np.cumsum(budget),
+    }
+
+
+def _capital_use(pr: pd.DataFrame, p_first: np.ndarray, p_range: np.ndarray, T: int) -> dict:
+    """Capital spent by the end of year i. Places open in year z are paid for evenly over the L build years before
+    z, so by the end of i a project has paid (1/L) sum_{z=i+1}^{i+L} of its capital as open in z (capacity beyond
+    the horizon = at the horizon); with no lead time, its capital as open in i."""
     capital_use: dict[int, list[tuple[float, str, int, int]]] = {i: [] for i in range(T)}
     for p, (fixed, per_place, lead, first) in enumerate(
         zip(pr["capital_fixed"], pr["capital_per_place"], pr["lead_time"], p_first, strict=True)
@@ -182,9 +239,13 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
                     capital_use[i].append((fixed * share / MONEY, "Open", p, z))
                 if p_range[p] and per_place:
                     capital_use[i].append((per_place * share / MONEY, "Places", p, z))
-    budget = inp.capital_budget.reindex(years).fillna(0.0).to_numpy(dtype=float) / MONEY
+    return capital_use
 
-    # ---- money
+
+def _money(inp: ModelInputs, arcs: dict, pairs: list[tuple[int, int]], projects: dict) -> dict:
+    """Unit costs by setting and year, the budget's right-hand sides, and the objective's coefficients."""
+    years, T = list(inp.years), len(inp.years)
+    settings = list(inp.settings.index)
     st = inp.settings["setting_type"]
     uc = inp.unit_costs
     top_up = np.array([[uc.loc[(st[s], t), "top_up"] for t in years] for s in settings]) / MONEY
@@ -192,31 +253,48 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
     disc = inp.discount.reindex(years).to_numpy(dtype=float)
     tr = inp.transport_per_km.reindex(years).to_numpy(dtype=float) / MONEY
     # n[a,j] stays, decaying at r, in years i >= j: discounted transport sum_i delta_i tr_i km_a r^(i-j)
+    a_stay, a_km = arcs["arc_stay"], arcs["arc_km"]
     gap = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j
-    new_cost = np.zeros((len(arcs), T))
+    new_cost = np.zeros((len(a_stay), T))
     for r in np.unique(a_stay):
         decay = np.where(gap >= 0, np.power(r, np.clip(gap, 0, None)), 0.0)  # (i, j)
         w = (disc * tr) @ decay  # (j,)
         sel = a_stay == r
         new_cost[sel] = a_km[sel, None] * w[None, :]
     pair_setting = np.array([s for s, _p in pairs], dtype=np.int64)
-    pupils_cost = top_up[pair_setting] * disc[None, :]
-
-    fixed_pf = np.nansum(np.nan_to_num(fixed_places) * pf, axis=0)
+    fixed_pf = np.nansum(np.nan_to_num(projects["fixed_places"]) * pf, axis=0)
     income = inp.income.groupby("year")["amount"].sum()
-    budget_rhs = {}
-    for i, t in enumerate(years):
-        if t in inp.target_years:
-            budget_rhs[t] = float(income[t] / MONEY - inp.other_spending[t] / MONEY - fixed_pf[i])
+    budget_rhs = {
+        t: float(income[t] / MONEY - inp.other_spending[t] / MONEY - fixed_pf[i])
+        for i, t in enumerate(years)
+        if t in inp.target_years
+    }
+    open_cost, places_cost = _project_costs(inp, projects, pf, disc)
+    return {
+        "top_up": top_up,
+        "place_funding": pf,
+        "budget_rhs": budget_rhs,
+        "discount": disc,
+        "new_cost": new_cost,
+        "pupils_cost": top_up[pair_setting] * disc[None, :],
+        "open_cost": open_cost,
+        "places_cost": places_cost,
+    }
+
+
+def _project_costs(inp: ModelInputs, projects: dict, pf: np.ndarray, disc: np.ndarray) -> tuple[dict, dict]:
+    """Objective coefficients of Open and Places: discounted place funding, and the optional capital charge."""
+    pr, T = inp.projects, len(inp.years)
+    p_setting, p_range, p_first = projects["project_setting"], projects["project_range"], projects["project_first"]
+    p_places = projects["project_places"]
     open_cost: dict[tuple[int, int], float] = {}
     places_cost: dict[tuple[int, int], float] = {}
-    rho = inp.capital_charge_rate
-    p_places = pr["places"].to_numpy(dtype=float)
-    for p, i in open_index:
+    for p, i in projects["open_index"]:
         if p_range[p]:
             places_cost[p, i] = float(disc[i] * pf[p_setting[p], i])
         else:
             open_cost[p, i] = float(disc[i] * pf[p_setting[p], i] * p_places[p])
+    rho = inp.capital_charge_rate
     if rho:  # a capital charge runs from the start of works: started by i <=> open by i + lead
         for p, (fixed, per_place, lead) in enumerate(
             zip(pr["capital_fixed"], pr["capital_per_place"], pr["lead_time"], strict=True)
@@ -229,50 +307,7 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
                     open_cost[p, z] = open_cost.get((p, z), 0.0) + float(disc[i] * rho * fixed / MONEY)
                 if p_range[p] and per_place:
                     places_cost[p, z] = places_cost.get((p, z), 0.0) + float(disc[i] * rho * per_place / MONEY)
-
-    return ModelIndex(
-        years=years,
-        target_years=list(inp.target_years),
-        n_arcs=len(arcs),
-        settings=settings,
-        phases=phases,
-        arc_cohort=a_cohort,
-        arc_setting=a_setting,
-        arc_phase=a_phase,
-        arc_stay=a_stay,
-        arc_km=a_km,
-        demand_rows=demand_rows,
-        demand_arcs=demand_arcs,
-        demand_rhs=np.asarray(rhs),
-        setting_phases=pairs,
-        setting_phase_arcs=setting_phase_arcs,
-        setting_phase_stay=setting_phase_stay,
-        setting_phase_base=setting_phase_base,
-        limited_settings=limited_settings,
-        fixed_places=fixed_places,
-        n_projects=len(pr),
-        project_setting=p_setting,
-        project_site=pr["site_id"].tolist(),
-        project_option=pr["option_id"].tolist(),
-        project_places=p_places,
-        project_min=pr["min_places"].to_numpy(dtype=float),
-        project_range=p_range,
-        project_first=p_first,
-        open_index=open_index,
-        places_index=places_index,
-        forced_sites=forced_sites,
-        forced_options=forced_options,
-        capital_use=capital_use,
-        capital_cum_budget=np.cumsum(budget),
-        top_up=top_up,
-        place_funding=pf,
-        budget_rhs=budget_rhs,
-        discount=disc,
-        new_cost=new_cost,
-        pupils_cost=pupils_cost,
-        open_cost=open_cost,
-        places_cost=places_cost,
-    )
+    return open_cost, places_cost
 
 
 def placements_from_new(ix: ModelIndex, inp: ModelInputs, new: np.ndarray) -> pd.DataFrame:
