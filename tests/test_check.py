@@ -8,6 +8,7 @@ that exactly one check fails.
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -218,13 +219,26 @@ def test_real_run_passes(report: CheckReport) -> None:
     assert all(r.checked > 0 and r.largest <= 1.0 for r in report.results)
 
 
+MODEL_CODE = ("pyomo", "highspy", "planner.model", "planner.inputs", "planner.plan", "planner.results", "planner.highs",
+              "planner.solve", "planner.sweep")  # fmt: skip
+
+
 def test_check_needs_no_model_code() -> None:
+    """The check loads none of the model's code, and of planner.config only the Scenario type (never the scenario's
+    application): a bug there cannot hide here."""
     code = (
-        "import sys, planner.check; bad = [m for m in sys.modules if m.split('.')[0] == 'pyomo' or m in "
-        "('planner.model', 'planner.inputs', 'planner.plan', 'planner.results', 'planner.highs')]; print(bad)"
+        "import sys, planner.check, planner.cli.check; "
+        f"print([m for m in sys.modules if any(m == p or m.startswith(p + '.') for p in {MODEL_CODE!r})])"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+    for path in (REPO / "planner" / "check").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "planner.config":
+                assert {a.name for a in node.names} == {"Scenario"}, path.name
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(m == p or m.startswith(p + ".") for m in modules for p in MODEL_CODE), path.name
 
 
 def test_cli(run_dir: Path, copy: RunCopy) -> None:
