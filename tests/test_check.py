@@ -253,6 +253,11 @@ def test_cli(run_dir: Path, copy: RunCopy) -> None:
     )
     assert bad.returncode == 1
     assert "FAIL  budget" in bad.stdout
+    (copy.dir / "kpis.csv").unlink()
+    unreadable = subprocess.run(
+        [sys.executable, "-m", "planner.check", str(copy.dir)], cwd=REPO, capture_output=True, text=True
+    )
+    assert unreadable.returncode == 2 and "kpis.csv is missing" in unreadable.stderr, unreadable.stderr
 
 
 def test_assert_ok_lists_failures(copy: RunCopy, data: PlanningData) -> None:

@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)
             data = load_data(args.data or manifest["data"]["folder"], zones=manifest["data"]["zones"])
+        report = check_run(args.run_dir, data)
     except (DataError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = check_run(args.run_dir, data)
     print(report)
     return 0 if report.ok else 1
