@@ -269,6 +269,30 @@ def test_assert_ok_lists_failures(copy: RunCopy, data: PlanningData) -> None:
         rep.assert_ok()
 
 
+def test_folder_written_before_format_2(copy: RunCopy, data: PlanningData) -> None:
+    """A run folder from before manifests carried format_version and target_years still checks: the target years
+    are then the run's years from target_year on."""
+    m = copy.manifest
+    assert m["target_years"] == [y for y in m["years"] if y >= m["target_year"]]
+    del m["format_version"], m["target_years"]
+    copy.manifest = m
+    check_run(copy.dir, data).assert_ok()
+
+
+def test_target_years_from_the_manifest(copy: RunCopy, data: PlanningData) -> None:
+    """The shortfall is owed in the manifest's target years: with the year before the target added, that year's
+    deficit is a shortfall budget.csv does not show."""
+    m = copy.manifest
+    before = m["target_year"] - 1
+    budget = copy.read("budget").set_index("year")
+    assert budget.loc[before, "in_year_balance"] < -1e6, "the year before the target is in balance"
+    m["target_years"] = [before, *m["target_years"]]
+    copy.manifest = m
+    rep = check_run(copy.dir, data)
+    assert "budget" in rep.failed
+    assert any(f"year {before}: budget.csv shortfall " in msg for _s, msg in rep["budget"].violations), str(rep)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # each check fails on its own corruption
 def test_data_changed(copy: RunCopy, data: PlanningData) -> None:
