@@ -258,6 +258,13 @@ def test_cli(run_dir: Path, copy: RunCopy) -> None:
         [sys.executable, "-m", "planner.check", str(copy.dir)], cwd=REPO, capture_output=True, text=True
     )
     assert unreadable.returncode == 2 and "kpis.csv is missing" in unreadable.stderr, unreadable.stderr
+    m = copy.manifest
+    del m["years"]
+    copy.manifest = m
+    no_years = subprocess.run(
+        [sys.executable, "-m", "planner.check", str(copy.dir)], cwd=REPO, capture_output=True, text=True
+    )
+    assert no_years.returncode == 2 and "manifest.json has no years" in no_years.stderr, no_years.stderr
 
 
 def test_assert_ok_lists_failures(copy: RunCopy, data: PlanningData) -> None:

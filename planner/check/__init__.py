@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from planner.check.context import RunUnderCheck
+from planner.check.context import RunUnderCheck, require_manifest
 from planner.check.money import check_budget, check_capital
 from planner.check.pupils import check_capacity, check_continuity, check_demand, check_suitability
 from planner.check.result import CheckReport, CheckResult
@@ -47,7 +47,7 @@ CHECK_FUNCTIONS: dict[str, Callable[[RunUnderCheck], CheckResult]] = {
 }
 CHECKS = tuple(CHECK_FUNCTIONS)
 
-__all__ = ["CHECKS", "CheckReport", "CheckResult", "RunUnderCheck", "check_run"]
+__all__ = ["CHECKS", "CheckReport", "CheckResult", "RunUnderCheck", "check_run", "require_manifest"]
 
 
 def check_run(run_dir: Path | str, data: PlanningData | None = None) -> CheckReport:
@@ -55,6 +55,7 @@ def check_run(run_dir: Path | str, data: PlanningData | None = None) -> CheckRep
     zone level the manifest names). Raises RunFolderError for a folder that cannot be read, DataError for data
     that cannot be loaded; a table that cannot be checked fails its check."""
     run = load_run(run_dir)
+    require_manifest(run.folder, run.manifest)
     if data is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)

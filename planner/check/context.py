@@ -3,6 +3,9 @@ it records, and the data-side quantities several checks use (settings, demand, p
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError
@@ -105,6 +108,18 @@ class RunUnderCheck:
         return (
             f"data {self.data.folder} ({self.manifest['data']['zones']} zones), scenario '{self.scenario.name}', "
             f"years {self.base}-{self.horizon}, target {self.target_year}"
+        )
+
+
+def require_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Raise RunFolderError when the manifest lacks what the check reads: the data, the years and the scenario."""
+    data = manifest.get("data")
+    missing = [k for k in ("years", "target_year", "scenario") if k not in manifest]
+    missing += [f"data.{k}" for k in ("folder", "hash", "zones") if not isinstance(data, dict) or k not in data]
+    if missing:
+        raise RunFolderError(
+            f"{folder}: manifest.json has no {', '.join(missing)}. Fix: give a run folder written by "
+            "python -m planner.solve"
         )
 
 

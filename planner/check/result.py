@@ -70,9 +70,9 @@ class CheckResult:
             self.violations.append((float(r[i]), describe(int(i))))
         self.violations = sorted(self.violations, reverse=True)[:MAX_KEPT]
 
-    def fail(self, message: str, score: float = FAILED) -> None:
+    def fail(self, message: str) -> None:
         """Record one violation that is not a numeric comparison."""
-        self.add(np.array([score]), lambda _i: message)
+        self.add(np.array([FAILED]), lambda _i: message)
 
     def passes(self) -> None:
         """Record one comparison that holds (a rule checked as a whole)."""
