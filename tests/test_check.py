@@ -8,6 +8,7 @@ that exactly one check fails.
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -218,13 +219,26 @@ def test_real_run_passes(report: CheckReport) -> None:
     assert all(r.checked > 0 and r.largest <= 1.0 for r in report.results)
 
 
+MODEL_CODE = ("pyomo", "highspy", "planner.model", "planner.inputs", "planner.plan", "planner.results", "planner.highs",
+              "planner.solve", "planner.sweep")  # fmt: skip
+
+
 def test_check_needs_no_model_code() -> None:
+    """The check loads none of the model's code, and of planner.config only the Scenario type (never the scenario's
+    application): a bug there cannot hide here."""
     code = (
-        "import sys, planner.check; bad = [m for m in sys.modules if m.split('.')[0] == 'pyomo' or m in "
-        "('planner.model', 'planner.inputs', 'planner.plan', 'planner.results', 'planner.highs')]; print(bad)"
+        "import sys, planner.check, planner.cli.check; "
+        f"print([m for m in sys.modules if any(m == p or m.startswith(p + '.') for p in {MODEL_CODE!r})])"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+    for path in (REPO / "planner" / "check").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "planner.config":
+                assert {a.name for a in node.names} == {"Scenario"}, path.name
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(m == p or m.startswith(p + ".") for m in modules for p in MODEL_CODE), path.name
 
 
 def test_cli(run_dir: Path, copy: RunCopy) -> None:
@@ -239,6 +253,18 @@ def test_cli(run_dir: Path, copy: RunCopy) -> None:
     )
     assert bad.returncode == 1
     assert "FAIL  budget" in bad.stdout
+    (copy.dir / "kpis.csv").unlink()
+    unreadable = subprocess.run(
+        [sys.executable, "-m", "planner.check", str(copy.dir)], cwd=REPO, capture_output=True, text=True
+    )
+    assert unreadable.returncode == 2 and "kpis.csv is missing" in unreadable.stderr, unreadable.stderr
+    m = copy.manifest
+    del m["years"]
+    copy.manifest = m
+    no_years = subprocess.run(
+        [sys.executable, "-m", "planner.check", str(copy.dir)], cwd=REPO, capture_output=True, text=True
+    )
+    assert no_years.returncode == 2 and "manifest.json has no years" in no_years.stderr, no_years.stderr
 
 
 def test_assert_ok_lists_failures(copy: RunCopy, data: PlanningData) -> None:
@@ -248,6 +274,30 @@ def test_assert_ok_lists_failures(copy: RunCopy, data: PlanningData) -> None:
     rep = check_run(copy.dir, data)
     with pytest.raises(AssertionError, match=r"tables: 7 violation"):
         rep.assert_ok()
+
+
+def test_folder_written_before_format_2(copy: RunCopy, data: PlanningData) -> None:
+    """A run folder from before manifests carried format_version and target_years still checks: the target years
+    are then the run's years from target_year on."""
+    m = copy.manifest
+    assert m["target_years"] == [y for y in m["years"] if y >= m["target_year"]]
+    del m["format_version"], m["target_years"]
+    copy.manifest = m
+    check_run(copy.dir, data).assert_ok()
+
+
+def test_target_years_from_the_manifest(copy: RunCopy, data: PlanningData) -> None:
+    """The shortfall is owed in the manifest's target years: with the year before the target added, that year's
+    deficit is a shortfall budget.csv does not show."""
+    m = copy.manifest
+    before = m["target_year"] - 1
+    budget = copy.read("budget").set_index("year")
+    assert budget.loc[before, "in_year_balance"] < -1e6, "the year before the target is in balance"
+    m["target_years"] = [before, *m["target_years"]]
+    copy.manifest = m
+    rep = check_run(copy.dir, data)
+    assert "budget" in rep.failed
+    assert any(f"year {before}: budget.csv shortfall " in msg for _s, msg in rep["budget"].violations), str(rep)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,11 +7,12 @@ read.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import warnings
 from pathlib import Path
 
-from planner.check import check_run
+from planner.check import check_run, require_manifest
 from planner.cli.common import guarded
 from planner.data import DataError, DataWarning, load_data
 from planner.runfolder import RunFolderError, read_manifest
@@ -28,12 +29,16 @@ def _main(argv: list[str] | None) -> int:
     args = ap.parse_args(argv)
     try:
         manifest = read_manifest(args.run_dir)
+        require_manifest(args.run_dir, manifest)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)
             data = load_data(args.data or manifest["data"]["folder"], zones=manifest["data"]["zones"])
+        report = check_run(args.run_dir, data)
+    except json.JSONDecodeError as exc:
+        print(f"error: {args.run_dir}: manifest.json is not valid JSON ({exc})", file=sys.stderr)
+        return 2
     except (DataError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = check_run(args.run_dir, data)
     print(report)
     return 0 if report.ok else 1

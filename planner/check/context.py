@@ -1,0 +1,170 @@
+"""A run folder under check: its tables and manifest, the data it names, the check's own reading of the scenario
+it records, and the data-side quantities several checks use (settings, demand, places, journeys)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+from pyproj import Transformer
+
+from planner.check.scenario import ScenarioReading, read_scenario
+from planner.config import Scenario
+from planner.data import PlanningData
+from planner.runfolder import RunFolderError, RunTables
+
+SETTING_COLUMNS = ["setting_type", "needs", "min_age", "max_age", "lon", "lat"]
+
+
+class RunUnderCheck:
+    """What the checks compare: the run's tables and the data with the scenario, as the check reads them."""
+
+    def __init__(self, run: RunTables, data: PlanningData) -> None:
+        self.manifest = run.manifest
+        self.tables = run.tables
+        self.data = data
+        self.scenario = manifest_scenario(run)
+        self.reading: ScenarioReading = read_scenario(data, self.scenario)
+        self.years = run.years  # the base year, then the planning years
+        self.base = run.base_year
+        self.plan_years = self.years[1:]
+        self.horizon = run.last_year
+        self.target_year = run.target_year
+        self.target_years = run.target_years  # the manifest's (old folders: the years from the target year on)
+
+        ph = data.phases.set_index("phase")
+        self.placed = data.placed_phases
+        self.stay = ph["stay_rate"].astype(float)
+        self.phase_min = ph["min_age"].astype(float)
+        self.phase_max = ph["max_age"].astype(float)
+        plans = self.reading.plans
+        self.plans = plans[plans["year"].isin(self.years)].reset_index(drop=True)  # the run's years only
+
+        self.settings = setting_table(data, self.reading.commitments)
+        self.specialist_share = specialist_share(data)
+        self.county_demand, self.demand = self._demand()
+        self.places = self._expected_places()
+
+    def _demand(self) -> tuple[pd.Series, pd.DataFrame]:
+        """Specialist demand by year in the county, and by year, zone, need group and phase: the plans of each
+        placed cohort times its base-year specialist share, shared between zones by their children aged 0-15."""
+        county = self.plans[self.plans["phase"].isin(self.placed)].copy()
+        keys = zip(county["need_group"], county["phase"], strict=True)
+        county["demand"] = county["plans"] * [self.specialist_share.get(k, 0.0) for k in keys]
+        kids = self.data.zones.set_index("zone_id")["children_0_15"].astype(float)
+        weight = pd.DataFrame({"zone_id": kids.index, "weight": (kids / kids.sum()).to_numpy()})
+        out = county[["year", "need_group", "phase", "demand"]].merge(weight, how="cross")
+        out["demand"] = out["demand"] * out["weight"]
+        return county.groupby("year")["demand"].sum(), out[["year", "zone_id", "need_group", "phase", "demand"]]
+
+    def option_setting(self, option_id: str) -> str:
+        """The setting an option adds places to: the existing setting (expansion) or its own new setting."""
+        opts = self.data.options.set_index("option_id")
+        if option_id not in opts.index:
+            return f"(unknown option {option_id})"
+        o = opts.loc[option_id]
+        return str(o["setting_id"]) if o["option_type"] == "expansion" else option_id
+
+    def _expected_places(self) -> pd.DataFrame:
+        """Places by setting and year: settings.csv in the base year; then + commitments + built projects."""
+        s = self.settings
+        base = s["places"].where(s["origin"] == "existing", 0.0).to_numpy(dtype=float)  # NaN: unlimited
+        rows = [pd.DataFrame({"setting_id": s.index, "year": self.base, "places": base})]
+        com = self.reading.commitments
+        py = self.tables["project_years"]
+        py_set = py.assign(setting=[self.option_setting(o) for o in py["project_id"]])
+        added = py_set.groupby(["setting", "year"])["places"].sum()
+        for t in self.plan_years:
+            open_c = com[com["opening_year"] <= t].groupby("setting_id")["places"].sum()
+            c_add = open_c.reindex(s.index).fillna(0.0).to_numpy(dtype=float)
+            p_add = np.array([added.get((sid, t), 0.0) for sid in s.index])
+            # unlimited places stay unlimited; projects add to nothing there (none exist)
+            rows.append(pd.DataFrame({"setting_id": s.index, "year": t, "places": base + c_add + p_add}))
+        return pd.concat(rows, ignore_index=True)
+
+    def growth(self, t: int, rate_name: str) -> float:
+        """The factor a cost of the base year grows by to year t at the parameter rate_name."""
+        return (1.0 + float(self.reading.parameters[rate_name])) ** (t - self.base)
+
+    def growth_by_year(self, rate_name: str) -> pd.Series:
+        return pd.Series({t: self.growth(t, rate_name) for t in self.years})
+
+    def journeys(self, zone_ids: pd.Series, setting_ids: pd.Series) -> np.ndarray:
+        """Road km: straight line (British National Grid) from the zone point to the setting, x road_circuity;
+        settings without a location: their journey_km."""
+        z = self.data.zones.set_index("zone_id")
+        zx = zone_ids.map(z["x"]).to_numpy(dtype=float)
+        zy = zone_ids.map(z["y"]).to_numpy(dtype=float)
+        sx = setting_ids.map(self.settings["x"]).to_numpy(dtype=float)
+        sy = setting_ids.map(self.settings["y"]).to_numpy(dtype=float)
+        km = np.hypot(zx - sx, zy - sy) / 1000.0 * float(self.reading.parameters["road_circuity"])
+        fixed = setting_ids.map(self.settings["journey_km"]).to_numpy(dtype=float)
+        return np.where(np.isnan(sx), fixed, km)
+
+    def summary(self) -> str:
+        return (
+            f"data {self.data.folder} ({self.manifest['data']['zones']} zones), scenario '{self.scenario.name}', "
+            f"years {self.base}-{self.horizon}, target {self.target_year}"
+        )
+
+
+def require_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Raise RunFolderError when the manifest lacks what the check reads: the data, the years and the scenario."""
+    data = manifest.get("data")
+    missing = [k for k in ("years", "target_year", "scenario") if k not in manifest]
+    missing += [f"data.{k}" for k in ("folder", "hash", "zones") if not isinstance(data, dict) or k not in data]
+    if missing:
+        raise RunFolderError(
+            f"{folder}: manifest.json has no {', '.join(missing)}. Fix: give a run folder written by "
+            "python -m planner.solve"
+        )
+
+
+def manifest_scenario(run: RunTables) -> Scenario:
+    """The scenario the manifest records (the resolved one, not re-read from its file)."""
+    try:
+        return Scenario.model_validate({k: v for k, v in run.scenario.items() if k != "file"})
+    except ValidationError as exc:
+        raise RunFolderError(
+            f"{run.folder}: manifest.json's scenario cannot be read ({exc.errors()[0]['msg']}). "
+            "Fix: give a run folder written by this version of planner"
+        ) from None
+
+
+def setting_table(data: PlanningData, commitments: pd.DataFrame) -> pd.DataFrame:
+    """Every setting a pupil may be in (existing, committed new settings, new settings of options), by setting id,
+    with British National Grid x and y from the location."""
+    cols = [*SETTING_COLUMNS, "out_of_county", "journey_km", "places"]
+    existing = data.settings.set_index("setting_id")[cols].assign(origin="existing")
+    new = {"out_of_county": False, "journey_km": np.nan, "places": 0.0}
+    com = commitments[commitments["project_type"] != "expansion"].set_index("setting_id")
+    opt = data.options[data.options["option_type"] != "expansion"].set_index("option_id")
+    out = pd.concat(
+        [
+            existing,
+            com[SETTING_COLUMNS].assign(**new, origin="commitment"),
+            opt[SETTING_COLUMNS].assign(**new, origin="option"),
+        ]
+    )
+    out.index.name = "setting_id"
+    out = out[~out.index.duplicated(keep="first")].copy()
+    for col in ("min_age", "max_age", "lon", "lat", "journey_km", "places"):
+        out[col] = out[col].astype(float)
+    out["out_of_county"] = out["out_of_county"].astype(bool)
+    has = out["lon"].notna() & out["lat"].notna()
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = tr.transform(out["lon"].fillna(0).to_numpy(), out["lat"].fillna(0).to_numpy())
+    out["x"] = np.where(has, x, np.nan)
+    out["y"] = np.where(has, y, np.nan)
+    return out
+
+
+def specialist_share(data: PlanningData) -> pd.Series:
+    """(need group, phase) -> the share of base-year pupils with plans who are in specialist placements."""
+    bp = data.base_placements
+    total = bp.groupby(["need_group", "phase"])["pupils"].sum()
+    spec = bp[bp["placement_type"].isin(data.specialist_types)].groupby(["need_group", "phase"])["pupils"].sum()
+    return (spec.reindex(total.index).fillna(0.0) / total.where(total > 0)).fillna(0.0)

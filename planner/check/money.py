@@ -1,0 +1,263 @@
+"""The checks on money: capital (budget, lead-time rule, each project's cost) and the revenue budget's lines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.check.context import RunUnderCheck
+from planner.check.projects import places_by_year
+from planner.check.result import (
+    MONEY_ABS,
+    MONEY_REL,
+    PUPILS_ABS,
+    RATE_REL,
+    CheckResult,
+    gbp,
+    money_tol,
+    pupils_tol,
+    ratio,
+)
+from planner.runfolder import FEES_PREFIX, INCOME_PREFIX
+
+
+def check_capital(run: RunUnderCheck) -> CheckResult:
+    res = CheckResult(
+        "capital",
+        "capital within the cumulative budget; spend follows the lead-time rule and adds up to each project's cost",
+        f"GBP {MONEY_ABS:g} + {MONEY_REL:g} x the amounts compared",
+    )
+    years = run.years
+    b = run.tables["budget"].set_index("year").reindex(years)
+    py = run.tables["project_years"]
+    budget = run.reading.capital_budget.reindex(run.plan_years).fillna(0.0)
+    want_budget = pd.Series({t: (budget[t] if t > run.base else 0.0) for t in years})
+    _compare(res, b, "capital_budget", want_budget, source="the data and scenario give")
+    spent_py = py.groupby("year")["capital_spent"].sum().reindex(years).fillna(0.0)
+    _compare(res, b, "capital_spent_options", spent_py, source="project_years adds up to")
+    spent_b = b["capital_spent_options"]
+    # within the cumulative budget (unspent capital carries forward)
+    cum_spent = np.maximum(spent_b.fillna(0.0), spent_py).cumsum()
+    cum_budget = want_budget.cumsum()
+    over = (cum_spent - cum_budget) / money_tol(cum_budget)
+    res.add(
+        np.maximum(over.to_numpy(dtype=float), 0.0),
+        lambda i: (
+            f"year {years[i]}: capital spent to date {gbp(cum_spent.iloc[i])} exceeds the capital "
+            f"available to date {gbp(cum_budget.iloc[i])} (by {gbp(cum_spent.iloc[i] - cum_budget.iloc[i])}; "
+            f"{_top_spender(py, years[i])})"
+        ),
+    )
+    built = run.tables["projects"]
+    listed = built[built["kind"] == "option"].set_index("project_id")["capital_cost"]
+    for oid, rows in py.groupby("project_id"):
+        if oid in run.data.options["option_id"].to_numpy():  # an unknown option is the capacity check's
+            _project_spend(run, res, str(oid), rows.drop_duplicates("year"), listed)
+    return res
+
+
+def _compare(
+    res: CheckResult,
+    b: pd.DataFrame,
+    col: str,
+    want: pd.Series,
+    scale: pd.Series | None = None,
+    source: str = "recomputed",
+) -> None:
+    """One line of budget.csv (b, by the run's years) against its value from source, to the money tolerance of
+    scale (default: the value)."""
+    if col not in b.columns:
+        res.fail(f"budget.csv has no column {col}")
+        return
+    years = list(b.index)
+    got = b[col].astype(float)
+    want = want.reindex(years)
+    res.add(
+        ratio(got.to_numpy(), want.to_numpy(dtype=float), money_tol(scale if scale is not None else want.abs())),
+        lambda i: (
+            f"year {years[i]}: budget.csv {col} {gbp(got.iloc[i])}, {source} {gbp(want.iloc[i])} "
+            f"(difference {gbp(got.iloc[i] - want.iloc[i])})"
+        ),
+    )
+
+
+def _top_spender(py: pd.DataFrame, t: int) -> str:
+    y = py[py["year"] == t]
+    if y.empty or y["capital_spent"].max() <= 0:
+        return "no project spends that year"
+    r = y.loc[y["capital_spent"].idxmax()]
+    return f"largest spend that year: setting {r['setting_id']}, project {r['project_id']}, {gbp(r['capital_spent'])}"
+
+
+def capital_terms(run: RunUnderCheck, oid: str, w: pd.Series) -> tuple[float, float, float, str]:
+    """(fixed, per place, capital at the final size, sizing) of a built option with places w by year."""
+    o = run.data.options.set_index("option_id").loc[oid]
+    sz = run.data.option_sizes[run.data.option_sizes["option_id"] == oid].sort_values("places")
+    final = float(w.iloc[-1])
+    if o["sizing"] == "range" and len(sz) > 1:
+        lo, hi = sz.iloc[0], sz.iloc[-1]
+        per = (float(hi["capital_cost"]) - float(lo["capital_cost"])) / (float(hi["places"]) - float(lo["places"]))
+        fixed = float(lo["capital_cost"]) - per * float(lo["places"])
+        return fixed, per, fixed + per * final, "range"
+    match = sz[np.isclose(sz["places"].astype(float), final, atol=1e-3)]
+    cost = float(match["capital_cost"].iloc[0]) if len(match) else float("nan")
+    return cost, 0.0, cost, "menu"
+
+
+def spend_rule(
+    run: RunUnderCheck, oid: str, w: pd.Series, terms: tuple[float, float, float, str]
+) -> tuple[pd.Series, float]:
+    """What a project with places w by year and capital_terms terms spends in each of the run's years by the
+    lead-time rule (the fixed cost when it opens, a range project's cost per place as it grows, each spread evenly
+    over the lead time before), and what it would spend before the run's first year."""
+    fixed, per, _total, sizing = terms
+    lead = int(run.data.options.set_index("option_id").loc[oid, "lead_time_years"])
+    want = pd.Series(0.0, index=run.years)
+    prev, was_open, outside = 0.0, False, 0.0
+    for z in run.plan_years:
+        is_open = w[z] > PUPILS_ABS
+        cost = fixed if is_open and not was_open else 0.0
+        if sizing == "range":
+            cost += per * max(0.0, w[z] - prev)
+        for y in range(z - lead, z) if lead else [z]:
+            if y in want.index:
+                want[y] += cost / max(lead, 1)
+            else:
+                outside += cost / max(lead, 1)
+        prev, was_open = w[z], is_open or was_open
+    return want, outside
+
+
+def _project_spend(run: RunUnderCheck, res: CheckResult, oid: str, rows: pd.DataFrame, listed: pd.Series) -> None:
+    """One project: spend by year from the timing rule; in total (and in projects.csv) its capital cost."""
+    sid = run.option_setting(oid)
+    w = places_by_year(run, rows)
+    spent = rows.set_index("year")["capital_spent"].reindex(run.years).fillna(0.0).astype(float)
+    extra = sorted(set(rows["year"]) - set(run.years))
+    if extra:
+        res.fail(f"year {extra[0]}, setting {sid}: project {oid} spends outside the run's years")
+    terms = capital_terms(run, oid, w)
+    _fixed, per, total, _sizing = terms
+    want, outside = spend_rule(run, oid, w, terms)
+    if outside > MONEY_ABS:
+        res.fail(f"setting {sid}: project {oid} would spend {gbp(outside)} before the run's first year")
+    w_tol = per * 2 * float(pupils_tol(w.max()))  # places are rounded in the table
+    res.add(
+        ratio(spent, want, money_tol(want) + w_tol),
+        lambda i: (
+            f"year {run.years[i]}, setting {sid}: project {oid} "
+            f"spends {gbp(spent.iloc[i])}, the lead-time rule gives {gbp(want.iloc[i])}"
+        ),
+    )
+    opening = int(w[w > PUPILS_ABS].index[0]) if (w > PUPILS_ABS).any() else run.horizon
+    final = float(w.iloc[-1])
+    cost_listed = float(listed[oid]) if oid in listed.index else float("nan")
+    for label, value in (("project_years spend", float(spent.sum())), ("projects.csv capital_cost", cost_listed)):
+        res.add(
+            [ratio(np.array([value]), np.array([total]), money_tol(total) + w_tol)[0]],
+            lambda _i, label=label, value=value: (
+                f"year {opening}, setting {sid}: {label} of {oid} is {gbp(value)}; its capital at "
+                f"{final:g} places is {gbp(total)}"
+            ),
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------
+def check_budget(run: RunUnderCheck) -> CheckResult:
+    res = CheckResult(
+        "budget",
+        "income and spending lines, balance, deficit, shortfall (and the manifest's), transport line",
+        f"GBP {MONEY_ABS:g} + {MONEY_REL:g} x the amounts compared; transport rate {RATE_REL:g} relative",
+    )
+    b = run.tables["budget"].set_index("year").reindex(run.years)
+    income, spending = _income_and_spending(run, res, b)
+    shortfall = _balance(run, res, b, income, spending)
+    _manifest_shortfall(run, res, b, (income.abs() + spending.abs())[shortfall > 0].sum())
+    _transport(run, res, b)
+    return res
+
+
+def _income_and_spending(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Every income line and their total; place funding of every place, top-ups and fees of every pupil and the
+    other high-needs spending of every plan not placed, grown; the spending total. Returns the two totals."""
+    years = run.years
+    inc = run.reading.income_by_line(years)
+    for line in inc.columns:
+        _compare(res, b, f"{INCOME_PREFIX}{line}", inc[line])
+    income = inc.sum(axis=1)
+    _compare(res, b, "income_total", income, inc.abs().sum(axis=1))
+
+    uc, s = run.reading.unit_costs, run.settings
+    grown = run.growth_by_year("unit_cost_growth")
+    places = run.places.assign(type=run.places["setting_id"].map(s["setting_type"]))
+    places["pf"] = places["type"].map(uc["place_funding"]) * places["year"].map(grown)
+    place_funding = (places["places"].fillna(0.0) * places["pf"]).groupby(places["year"]).sum().reindex(years)
+    _compare(res, b, "place_funding", place_funding)
+    pl = run.tables["placements"]
+    by_type = pl.assign(type=pl["setting_id"].map(s["setting_type"])).groupby(["type", "year"])["pupils"].sum()
+    fees = {}
+    for st in uc.index:
+        pupils = pd.Series({t: float(by_type.get((st, t), 0.0)) for t in years})
+        fees[st] = pupils * uc.loc[st, "top_up"] * grown
+        _compare(res, b, f"{FEES_PREFIX}{st}", fees[st])
+    not_placed = run.plans.groupby("year")["plans"].sum().reindex(years) - run.county_demand.reindex(years)
+    other = float(run.reading.parameters["other_high_needs_per_plan"]) * grown * not_placed
+    _compare(res, b, "other_high_needs", other)
+    spending = place_funding + sum(fees.values()) + other
+    _compare(res, b, "spending_total", spending)
+    return income, spending
+
+
+def _balance(
+    run: RunUnderCheck, res: CheckResult, b: pd.DataFrame, income: pd.Series, spending: pd.Series
+) -> pd.Series:
+    """The in-year balance, the cumulative deficit and the shortfall in each target year; returns the shortfall."""
+    balance = income - spending
+    _compare(res, b, "in_year_balance", balance, income.abs() + spending.abs())
+    opening = float(run.reading.parameters["opening_deficit"])
+    _compare(res, b, "cumulative_deficit", opening - balance.cumsum(), opening + (income + spending).cumsum())
+    shortfall = pd.Series({t: max(0.0, -balance[t]) if t in run.target_years else 0.0 for t in run.years})
+    _compare(res, b, "shortfall", shortfall, income.abs() + spending.abs())
+    return shortfall
+
+
+def _manifest_shortfall(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame, scale: float) -> None:
+    """The manifest's shortfall (the shortfall solve's objective) and the plan's, within the reported gap."""
+    total = float(b["shortfall"].sum())
+    stated = float(run.manifest.get("shortfall_gbp", 0.0))
+    gap = float(run.manifest.get("phases", {}).get("shortfall", {}).get("gap") or 0.0)
+    tol = float(money_tol(scale)) + gap * abs(stated)
+    years = f"{run.target_years[0]}-{run.target_years[-1]}" if run.target_years else "(none)"
+    res.add(
+        [abs(total - stated) / tol],
+        lambda _i: (
+            f"target years {years}: budget.csv shortfalls add up to {gbp(total)}, "
+            f"the manifest's shortfall_gbp is {gbp(stated)} (tolerance {gbp(tol)} with gap {gap:.2g})"
+        ),
+    )
+
+
+def _transport(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> None:
+    """One GBP per pupil-km rate, grown; the base year costs transport_cost_per_pupil per pupil."""
+    pl, years = run.tables["placements"], run.years
+    pkm = (pl["pupils"] * pl["journey_km"]).groupby(pl["year"]).sum().reindex(years)
+    tr = b["transport_general_fund"].astype(float)
+    r0 = float(tr.iloc[0] / pkm.iloc[0]) if pkm.iloc[0] > 0 else 0.0
+    expected = r0 * pkm * run.growth_by_year("transport_cost_growth")  # the base year's rate, grown
+    res.add(
+        (np.abs(tr - expected) / (money_tol(expected.abs()) + RATE_REL * expected.abs())).to_numpy(),
+        lambda i: (
+            f"year {years[i]}: transport {gbp(tr.iloc[i])} for {pkm.iloc[i]:,.1f} pupil-km, but the base year's "
+            f"rate of GBP {r0:.6g} per pupil-km (grown) gives {gbp(expected.iloc[i])}"
+        ),
+    )
+    base_pupils = float(pl.loc[pl["year"] == run.base, "pupils"].sum())
+    avg = float(tr.iloc[0]) / base_pupils if base_pupils else float("nan")
+    want_avg = float(run.reading.parameters["transport_cost_per_pupil"])
+    res.add(
+        [abs(avg - want_avg) / float(money_tol(want_avg))],
+        lambda _i: (
+            f"year {run.base}: base-year transport is {gbp(avg)} per pupil, parameters.csv "
+            f"transport_cost_per_pupil is {gbp(want_avg)}"
+        ),
+    )
