@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 from planner.check import check_run, require_manifest
-from planner.cli.common import guarded
+from planner.cli.guard import guarded
 from planner.data import DataError, DataWarning, load_data
 from planner.runfolder import RunFolderError, read_manifest
 

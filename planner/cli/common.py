@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
@@ -19,7 +14,7 @@ from planner.data.schema import PARAMETERS
 from planner.highs import INTERFACES, SolverOptions
 from planner.plan import PlanOutcome
 from planner.progress import announce
-from planner.runfolder import RunWriter, default_runs_dir, run_manifest
+from planner.runfolder import RunWriter, run_manifest
 
 
 def shipped_target_year() -> str:
@@ -137,35 +132,3 @@ def write_run(
     except BaseException:
         writer.abandon()
         raise
-
-
-def guarded(main: Callable[[list[str] | None], int], argv: list[str] | None = None) -> int:
-    """Run a command's main with the exit codes the README gives for the unexpected: 130 when interrupted (Ctrl-C;
-    nothing half written is left behind), 4 for an error the planner did not foresee (one line, and the traceback
-    in a log file whose path the line gives)."""
-    try:
-        return main(argv)
-    except KeyboardInterrupt:
-        print("interrupted: stopped, nothing half written was left behind", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the one place every unforeseen error is caught
-        log = _error_log()
-        print(
-            f"unexpected error: {type(exc).__name__}: {exc}. The traceback is in {log}; please report it with "
-            "that file",
-            file=sys.stderr,
-        )
-        return 4
-
-
-def _error_log() -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for folder in (default_runs_dir(), Path(tempfile.gettempdir())):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"planner-error-{stamp}-{os.getpid()}.log"
-            path.write_text(traceback.format_exc(), encoding="utf-8")
-            return path
-        except OSError:
-            continue
-    return Path("(no log: nowhere to write it)")

@@ -13,8 +13,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from planner.cli.common import guarded
 from planner.cli.geography import run_geography
+from planner.cli.guard import guarded
 from planner.data import DataError
 from planner.runfolder import RunFolderError, RunWriter, command_line, load_run, versions
 

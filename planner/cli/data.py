@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.cli.common import guarded
+from planner.cli.guard import guarded
 from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
 from planner.data.load import read_folder
 from planner.data.validate import reconciliation_table

@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from planner.cli.common import guarded
 from planner.cli.geography import run_geography
+from planner.cli.guard import guarded
 from planner.data import DataError
 from planner.runfolder import RunFolderError, load_run
 

@@ -26,10 +26,10 @@ from planner.cli.common import (
     add_solver_arguments,
     add_year_argument,
     data_folder,
-    guarded,
     solver_options,
     write_run,
 )
+from planner.cli.guard import guarded
 from planner.config import ScenarioError, load_scenario
 from planner.data import DataError, load_data
 from planner.formats import fmt_gbp
