@@ -74,6 +74,12 @@ RUN_TABLES: dict[str, tuple[str, ...] | None] = {
     "budget": None,
     "kpis": KPI_COLUMNS,
 }
+# placements.parquet holds every row (year x zone x need group x phase x setting); placements.csv the same pupils
+# by district, the size an officer opens in Excel at any zone level (folders of format 1 have the full CSV only)
+PLACEMENT_SUMMARY_COLUMNS = (
+    "year", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county", "pupils",
+    "mean_journey_km",
+)  # fmt: skip
 BOOL_COLUMNS = ("out_of_county", "legacy")
 ID_COLUMNS = ("needs", "name", "setting_name", "site_id", "project_id", "setting_id", "zone_id", "district_id")
 WHOLE_COLUMNS = ("urn", "start_year", "year_of_balance")
@@ -168,8 +174,13 @@ class RunWriter:
         return path
 
     def tables(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Every run table as CSV; the placements in full as Parquet, and by district as CSV."""
         for name in RUN_TABLES:
-            self.table(name, tables[name])
+            if name == "placements":
+                tables[name].to_parquet(self.tmp / "placements.parquet", index=False)
+                self.table(name, placements_by_district(tables[name]))
+            else:
+                self.table(name, tables[name])
 
     def json(self, name: str, obj: dict[str, Any]) -> Path:
         path = self.tmp / name
@@ -332,8 +343,20 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def placements_by_district(placements: pd.DataFrame) -> pd.DataFrame:
+    """Pupils by year, home district, need group, phase and setting, with their mean journey (road km)."""
+    keys = list(PLACEMENT_SUMMARY_COLUMNS[:7])
+    p = placements.assign(pupil_km=placements["pupils"] * placements["journey_km"])
+    out = p.groupby(keys, sort=True)[["pupils", "pupil_km"]].sum().reset_index()
+    out["mean_journey_km"] = out["pupil_km"] / out["pupils"].where(out["pupils"] > 0)
+    return out[list(PLACEMENT_SUMMARY_COLUMNS)]
+
+
 def read_table(folder: Path, name: str) -> pd.DataFrame:
-    """One run table, typed (booleans, whole numbers, ids as text); an empty file gives its columns."""
+    """One run table, typed (booleans, whole numbers, ids as text); an empty file gives its columns. The
+    placements come from placements.parquet where the folder has it (format 2), else placements.csv."""
+    if name == "placements" and (folder / "placements.parquet").exists():
+        return _typed(pd.read_parquet(folder / "placements.parquet"))
     path = folder / f"{name}.csv"
     if not path.exists():
         raise RunFolderError(f"{folder}: {name}.csv is missing. Fix: give a complete run folder")

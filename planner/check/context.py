@@ -23,6 +23,7 @@ class RunUnderCheck:
     """What the checks compare: the run's tables and the data with the scenario, as the check reads them."""
 
     def __init__(self, run: RunTables, data: PlanningData) -> None:
+        self.folder = run.folder
         self.manifest = run.manifest
         self.tables = run.tables
         self.data = data

@@ -9,6 +9,7 @@ import pandas as pd
 from planner.check.context import RunUnderCheck
 from planner.check.result import (
     BALANCE_TOL,
+    KM_ABS,
     MONEY_ABS,
     MONEY_REL,
     PUPILS_ABS,
@@ -55,6 +56,7 @@ def check_tables(run: RunUnderCheck) -> CheckResult:
         ooc=pl["setting_id"].map(run.settings["out_of_county"]).astype(bool),
     )
     _settings_pupils(run, res)
+    _placements_by_district(run, res)
     _kpis(run, res, p)
     _year_of_balance(run, res)
     _sufficiency(run, res, p)
@@ -73,6 +75,31 @@ def _settings_pupils(run: RunUnderCheck, res: CheckResult) -> None:
             f"year {m['year'][i]}, setting {m['setting_id'][i]}: settings_by_year has "
             f"{m['pupils'][i]:.4f} pupils, placements.csv {m['want'][i]:.4f}"
         ),
+    )
+
+
+def _placements_by_district(run: RunUnderCheck, res: CheckResult) -> None:
+    """placements.csv (by district, written beside placements.parquet from format 2) adds up the full table."""
+    if not (run.folder / "placements.parquet").exists():
+        return
+    keys = ["year", "district_id", "need_group", "phase", "setting_id"]
+    csv = pd.read_csv(run.folder / "placements.csv", dtype={"district_id": str, "setting_id": str})
+    full = run.tables["placements"]
+    want = full.assign(pkm=full["pupils"] * full["journey_km"]).groupby(keys)[["pupils", "pkm"]].sum().reset_index()
+    m = want.merge(csv, on=keys, how="outer", suffixes=("_want", "")).fillna(0.0).reset_index(drop=True)
+    km = m["pkm"] / m["pupils_want"].where(m["pupils_want"] > 0)
+    res.add(
+        ratio(m["pupils"], m["pupils_want"], pupils_tol(m["pupils_want"])),
+        lambda i: (
+            f"placements.csv, year {m['year'][i]}, {m['district_id'][i]}, {m['need_group'][i]}, "
+            f"{m['phase'][i]}, {m['setting_id'][i]}: {m['pupils'][i]:.4f} pupils, placements.parquet "
+            f"{m['pupils_want'][i]:.4f}"
+        ),
+    )
+    has = km.notna().to_numpy()
+    res.add(
+        ratio(m["mean_journey_km"][has], km[has], KM_ABS + RATE_REL * km[has]),
+        lambda i: "placements.csv: a mean journey is not the pupil-weighted mean of placements.parquet's",
     )
 
 
