@@ -9,6 +9,7 @@ theirs key by key, its lists join theirs. docs/scenarios.md lists every key.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,11 +18,16 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.data import PlanningData
+from planner.data.schema import PARAMETER_RANGES
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 SCENARIO_DOC = "docs/scenarios.md"
 
-NonNeg = Annotated[float, Field(ge=0)]
+# numbers are strict: true or "2" is refused rather than read as 1 or 2
+Num = Annotated[float, Field(strict=True)]
+NonNeg = Annotated[float, Field(strict=True, ge=0)]
+Rate = Annotated[float, Field(strict=True, ge=0, le=0.15)]  # a yearly rate: 0.035 for 3.5%
+Whole = Annotated[int, Field(strict=True)]
 
 # how a scenario's keys combine with those of the scenarios it extends
 MERGED_TABLES = (
@@ -54,28 +60,28 @@ class Scenario(BaseModel):
     name: str = Field("baseline", description="short name, used in run folder names")
     description: str = Field("", description="what the scenario asks, in a planner's words")
     extends: list[str] = Field(default_factory=list, description="scenarios this one builds on (names or files)")
-    target_year: int | None = Field(
+    target_year: Whole | None = Field(
         None, description="year from which the high-needs budget must balance in-year (default: parameters.csv)"
     )
-    horizon_end: int | None = Field(None, description="last planning year (default: target year + 2)")
+    horizon_end: Whole | None = Field(None, description="last planning year (default: target year + 2)")
     demand_projection: str = Field("central", description="projection in plans.csv (low, central, high, ...)")
     demand_scale: NonNeg = Field(1.0, description="multiplies projected plans after the base year")
-    discount_rate: NonNeg | None = Field(None, description="yearly discount rate (default: parameters.csv)")
-    capital_charge_rate: NonNeg | None = Field(None, description="annual capital charge as a share of capital")
-    parameters: dict[str, float] = Field(default_factory=dict, description="overrides of parameters.csv by name")
+    discount_rate: Rate | None = Field(None, description="yearly discount rate (default: parameters.csv)")
+    capital_charge_rate: Rate | None = Field(None, description="annual capital charge as a share of capital")
+    parameters: dict[str, Num] = Field(default_factory=dict, description="overrides of parameters.csv by name")
     unit_costs: dict[str, UnitCostOverride] = Field(default_factory=dict, description="by setting type")
-    income: dict[str, dict[int, float]] = Field(default_factory=dict, description="income line -> {year: GBP}")
+    income: dict[str, dict[int, NonNeg]] = Field(default_factory=dict, description="income line -> {year: GBP}")
     income_scale: dict[str, NonNeg] = Field(default_factory=dict, description="income line -> multiplier")
     capital_budget: dict[int, NonNeg] = Field(default_factory=dict, description="{year: GBP}")
     capital_budget_scale: NonNeg = Field(1.0, description="multiplies every year's capital budget")
     reach_km: dict[str, NonNeg] = Field(default_factory=dict, description="phase -> longest journey, road km")
-    state_choices: int = Field(
+    state_choices: Whole = Field(
         0,
         ge=0,
         description="new placements in state settings go to one of the nearest N suitable settings of "
         "each kind (special, SRB, AP) within reach (0 = any within reach)",
     )
-    independent_choices: int = Field(
+    independent_choices: Whole = Field(
         3,
         ge=0,
         description="new independent placements in the county go to one of the nearest N suitable "
@@ -83,7 +89,7 @@ class Scenario(BaseModel):
     )
     force_options: list[str] = Field(default_factory=list, description="option ids that must be built")
     forbid_options: list[str] = Field(default_factory=list, description="option ids (or site ids) never built")
-    commitment_delays: dict[str, int] = Field(default_factory=dict, description="project id -> years late")
+    commitment_delays: dict[str, Whole] = Field(default_factory=dict, description="project id -> years late")
     cancel_commitments: list[str] = Field(default_factory=list, description="project ids not delivered")
 
     source: str = Field("", exclude=True, description="the file the scenario came from")
@@ -112,9 +118,16 @@ def scenario_path(name_or_path: str | Path, relative_to: Path | None = None) -> 
     raise ScenarioError(f"{name_or_path}: no such scenario file. Fix: give a TOML file path or one of: {shipped}")
 
 
+class ScenarioWarning(UserWarning):
+    """Something in a scenario file that was read but should be looked at."""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes()
+        if raw.startswith(b"\xef\xbb\xbf"):
+            warnings.warn(f"{path.name}: starts with a byte-order mark (read as UTF-8)", ScenarioWarning, stacklevel=2)
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{path.name}: not valid TOML ({exc}). Fix: correct the syntax") from None
     except UnicodeDecodeError:
@@ -156,7 +169,10 @@ def _resolved(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         )
     merged: dict[str, Any] = {}
     for parent in parents:
-        ppath = scenario_path(parent, path.parent)
+        try:
+            ppath = scenario_path(parent, path.parent)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path.name}, key 'extends': {exc}") from None
         inherited = _resolved(ppath, (*chain, path.resolve()))
         inherited.pop("name", None)
         inherited.pop("description", None)
@@ -290,6 +306,13 @@ def _parameters(data: PlanningData, scen: Scenario) -> pd.Series:
             raise scen.error(
                 f"parameters.{k}", "unknown parameter", f"use a name from parameters.csv: {', '.join(params.index)}"
             )
+        lo, hi = PARAMETER_RANGES.get(k, (float("-inf"), float("inf")))
+        if not lo <= v <= hi:
+            raise scen.error(
+                f"parameters.{k}",
+                f"{v:g} is outside the plausible range {lo:g} to {hi:g}",
+                "correct it (rates are shares: write 0.035 for 3.5%)",
+            )
         params[k] = v
     if scen.discount_rate is not None:
         params["discount_rate"] = scen.discount_rate
@@ -370,6 +393,15 @@ def _commitments(data: PlanningData, scen: Scenario) -> pd.DataFrame:
     com = data.commitments[~data.commitments["project_id"].isin(scen.cancel_commitments)].copy()
     delay = com["project_id"].map(scen.commitment_delays).fillna(0).astype(int)
     com["opening_year"] = com["opening_year"] + delay
+    base, last = data.base_year, data.last_year
+    bad = com[(com["opening_year"] <= base) | (com["opening_year"] > last)]
+    if len(bad):
+        r = bad.iloc[0]
+        raise scen.error(
+            f"commitment_delays.{r['project_id']}",
+            f"the delay moves its opening to {r['opening_year']}, outside the planning years {base + 1}-{last}",
+            f"give a delay that opens it from {base + 1} to {last} (cancel_commitments to drop it)",
+        )
     return com
 
 

@@ -45,7 +45,7 @@ class SolverOptions:
 
 @dataclass
 class SolveResult:
-    status: str  # optimal | time_limit | infeasible | unbounded | error
+    status: str  # optimal | time_limit | stopped_early | gap_not_proven | infeasible | unbounded | error
     has_solution: bool
     objective: float | None
     bound: float | None
@@ -308,6 +308,8 @@ _STATUS = {
     highspy.HighsModelStatus.kInfeasible: "infeasible",
     highspy.HighsModelStatus.kUnbounded: "unbounded",
     highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+    highspy.HighsModelStatus.kSolutionLimit: "stopped_early",
+    highspy.HighsModelStatus.kIterationLimit: "stopped_early",
 }
 
 

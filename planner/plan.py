@@ -46,10 +46,10 @@ class PlanOutcome:
     @property
     def status(self) -> str:
         """optimal only when every solve proved the gap asked of it; else the worst solve's status."""
-        worst = {"optimal": 0, "gap_not_proven": 1, "time_limit": 2}
+        worst = {"optimal": 0, "gap_not_proven": 1, "stopped_early": 2, "time_limit": 3}
         statuses = [self.shortfall_solve.status, self.cost_solve.status]
         statuses += ["gap_not_proven" for s in self.solve_log if (s["gap"] or 0) > s["gap_requested"] * (1 + 1e-6)]
-        return max(statuses, key=lambda s: worst.get(s, 3))
+        return max(statuses, key=lambda s: worst.get(s, 4))
 
     @property
     def gap(self) -> float:

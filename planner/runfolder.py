@@ -98,7 +98,10 @@ def default_run_name(target_year: int, scenario: str, runs_dir: Path) -> Path:
 
 
 def default_runs_dir() -> Path:
-    """runs/ of the repository when the package runs from a checkout, else ./runs."""
+    """Where run folders go by default: $PLANNER_RUNS_DIR if set, runs/ of the repository when the package runs
+    from a checkout, else ./runs."""
+    if os.environ.get("PLANNER_RUNS_DIR"):
+        return Path(os.environ["PLANNER_RUNS_DIR"])
     root = Path(__file__).resolve().parents[1]
     return (root / "runs") if (root / "pyproject.toml").exists() else Path.cwd() / "runs"
 

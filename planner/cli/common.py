@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
+from planner.config import ScenarioWarning
+from planner.data import ZONE_LEVELS, DataWarning, PlanningData, default_data_folder
 from planner.data.errors import DataError
 from planner.data.read import read_table
 from planner.data.schema import PARAMETERS
@@ -98,6 +102,20 @@ def solver_options(args: argparse.Namespace) -> SolverOptions:
         interface=args.interface,
         log=not args.quiet,
     )
+
+
+@contextmanager
+def printed_warnings() -> Iterator[None]:
+    """Warnings of the data and scenario read in the block, printed as 'warning: ...' lines when it ends."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        warnings.simplefilter("always", ScenarioWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, DataWarning | ScenarioWarning):
+            print(f"warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def data_folder(args: argparse.Namespace) -> Path:

@@ -17,6 +17,7 @@ from planner.cli.common import (
     add_solver_arguments,
     add_year_argument,
     data_folder,
+    printed_warnings,
     solver_options,
     write_run,
 )
@@ -87,9 +88,10 @@ def _main(argv: list[str] | None) -> int:
     folder = data_folder(args)
     writer = None
     try:
-        scenario = load_scenario(args.scenario)
         announce(f"loading {folder} (zones: {args.zones})")
-        data = load_data(folder, zones=args.zones)
+        with printed_warnings():
+            scenario = load_scenario(args.scenario)
+            data = load_data(folder, zones=args.zones)
         target = apply_scenario(data, scenario, args.year).target_year
         out = args.out or default_run_name(target, scenario.name, default_runs_dir())
         writer = RunWriter(out, args.force, unique=args.out is None)  # the folder's name is reserved now
@@ -110,9 +112,11 @@ def _main(argv: list[str] | None) -> int:
     )
     print(summary_text(outcome, final))
     if outcome.status != "optimal" and not args.accept_gap:
+        why = "at the time limit" if outcome.status == "time_limit" else f"early ({outcome.status})"
         print(
-            f"stopped at the time limit with gap {outcome.gap:.2e} > {args.gap:g}: the plan is the best found, not "
-            "proven optimal (add --accept-gap to accept it)",
+            f"the solver stopped {why} with the plan's cost proven within {outcome.gap:.2e} (asked: {args.gap:g}) "
+            f"and the shortfall within {outcome.shortfall_gap:.2e}: the plan is the best found, not proven "
+            "(add --accept-gap to accept it)",
             file=sys.stderr,
         )
         return 1

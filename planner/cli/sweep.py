@@ -26,6 +26,7 @@ from planner.cli.common import (
     add_solver_arguments,
     add_year_argument,
     data_folder,
+    printed_warnings,
     solver_options,
     write_run,
 )
@@ -95,13 +96,15 @@ def _main(argv: list[str] | None) -> int:
     folder = data_folder(args)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
-        scenarios = [load_scenario(s) for s in args.scenarios]
+        with printed_warnings():
+            scenarios = [load_scenario(s) for s in args.scenarios]
         names = [s.name for s in scenarios]
         if len(set(names)) < len(names):
             raise ScenarioError(f"scenario names repeat ({', '.join(names)}). Fix: give each scenario its own name")
         t = time.perf_counter()
         announce(f"loading {folder} (zones: {args.zones}) once for {len(scenarios)} scenarios")
-        data = load_data(folder, zones=args.zones)
+        with printed_warnings():
+            data = load_data(folder, zones=args.zones)
         load_seconds = time.perf_counter() - t
         sweep = RunWriter(args.out or default_runs_dir() / f"sweep-{stamp}", args.force, unique=args.out is None)
     except (DataError, ScenarioError, RunFolderError) as exc:

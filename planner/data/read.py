@@ -131,7 +131,10 @@ def _coerce(spec: schema.TableSpec, col: schema.Column, raw: pd.DataFrame, findi
 
 def _match_columns(spec: schema.TableSpec, raw: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     """Column names stripped; a name in another case is taken (with a warning) when it is the only match."""
-    raw.columns = [c.strip() for c in raw.columns]
+    stripped = [c.strip() for c in raw.columns]
+    if stripped != list(raw.columns):
+        findings.warn(f"{spec.file}: spaces around column names removed")
+    raw.columns = stripped
     lower = {c.lower(): c for c in raw.columns}
     renames = {}
     for col in spec.columns:
@@ -182,6 +185,8 @@ def _without_blank_rows(spec: schema.TableSpec, raw: pd.DataFrame, findings: Fin
         row = int(np.flatnonzero(np.asarray(blank)[:n])[0]) + 2
         findings.add(DataError(spec.file, "the row is blank", "delete the blank row, or fill it in", row=row))
         return None
+    if n < len(raw):
+        findings.warn(f"{spec.file}: {len(raw) - n} blank row(s) at the end ignored")
     return raw.iloc[:n]
 
 
