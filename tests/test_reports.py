@@ -26,7 +26,7 @@ MAPS = ("plan.png", "map-independent.png", "map-journeys.png", "flows-CI.png")
 def run_folder(tmp_path_factory: pytest.TempPathFactory, geography) -> Path:
     """A hand-made MSOA run with its full report written (once for the module)."""
     folder = write_run(tmp_path_factory.mktemp("runs") / "run-a", geography("msoa"))
-    write_run_report(geography("msoa"), folder)
+    write_run_report(geography("msoa").geography, folder)
     return folder
 
 
@@ -148,10 +148,10 @@ def test_maps_handle_other_zone_levels(tmp_path: Path, geography, chromium: Chro
     data = geography(level)
     folder = write_run(tmp_path / f"run-{level}", data)
     run = load_run(folder)
-    path = zone_map(data, run, folder / "map-journeys.png", "journey")
+    path = zone_map(data.geography, run, folder / "map-journeys.png", "journey")
     assert mpimg.imread(path).shape[:2] == A4_LANDSCAPE_PX
     assert map_region(path).var() > 0.003
-    page = write_map_html(data, run, folder / "map.html")
+    page = write_map_html(data.geography, run, folder / "map.html")
     r = chromium.render(page, tmp_path)
     assert r.errors == [], r.errors
     assert r.probe["painted"].get("zones") == zones
@@ -179,6 +179,13 @@ def test_reports_never_import_the_model() -> None:
         "bad = [m for m in sys.modules if m == 'pyomo' or m.startswith(('pyomo.', 'planner.model', 'planner.plan',"
         " 'planner.inputs'))]; print(bad)"
     )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_workbook_needs_no_plotting_library() -> None:
+    code = "import sys, planner.report.excel; print([m for m in ('matplotlib', 'bokeh') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
