@@ -157,6 +157,27 @@ def test_maps_handle_other_zone_levels(tmp_path: Path, geography, chromium: Chro
     assert r.probe["painted"].get("zones") == zones
 
 
+def test_interactive_map_is_built_once_per_run(tmp_path: Path, geography, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.report import run_report
+    from planner.report.interactive import page
+
+    build, calls = page.interactive_map, []
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(args)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(run_report, "interactive_map", counting)
+    monkeypatch.setattr(page, "interactive_map", counting)
+    data = geography("district")
+    folder = write_run(tmp_path / "run-once", data)
+    write_run_report(data.geography, folder, workbook=False)
+    assert len(calls) == 1
+    map_html, report = ((folder / name).read_text(encoding="utf-8") for name in ("map.html", "report.html"))
+    for html, height in ((map_html, 760), (report, 700)):  # the one map in both pages, each at its height
+        assert '"name":"zones"' in html and f'"height":{height}' in html
+
+
 def test_report_cli_rewrites_a_folder_and_rejects_bad_input(tmp_path: Path, geography) -> None:
     folder = write_run(tmp_path / "run-d", geography("district"))
     cmd = [sys.executable, "-m", "planner.report", str(folder), "--flows", "SEMH", "--no-workbook"]

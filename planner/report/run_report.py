@@ -249,9 +249,10 @@ def write_run_report(
     if folder_name:
         run.folder = folder.parent / folder_name  # the reports name the run by its final folder
     written = write_pictures(geo, run, folder, flow_needs=flow_needs, redraw_plan=redraw_plan)
-    written["map.html"] = write_map_html(geo, run, folder / "map.html")
+    interactive = interactive_map(geo, run)  # once, for map.html and the report
+    written["map.html"] = write_map_html(geo, run, folder / "map.html", layout=interactive)
     report = folder / "report.html"
-    report.write_text(report_html(geo, run, written), encoding="utf-8")
+    report.write_text(report_html(geo, run, written, interactive), encoding="utf-8")
     written["report.html"] = report
     if workbook:
         written["plan.xlsx"] = write_workbook(run, folder / "plan.xlsx", district_names=geo.district_names)
