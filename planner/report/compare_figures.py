@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from planner.data.schema import SETTING_LABELS, SETTING_TYPES
-from planner.formats import year_label
+from planner.formats import fmt_gbp, year_label
 from planner.report.mapkit.figure import attribution_text, new_figure, save_map, title_text
 from planner.report.mapkit.furniture import draw_map_frame, draw_notes
 from planner.report.mapkit.key import draw_key, entry, section
@@ -90,14 +90,15 @@ def _shared_key(ax: Axes, style: PlanStyle, plans: list[pd.DataFrame]) -> None:
 
 
 def _summary(run: RunTables, projects: pd.DataFrame) -> str:
+    """The line under a plan's title: what it builds, and its deficit at the end."""
     opt = projects[projects["kind"] == "option"]
     com = projects[projects["kind"] == "commitment"]
     b = run.budget.set_index("year")
     return (
         f"{len(opt)} new projects, {opt['places'].sum():,.0f} places, "
-        f"capital £{opt['capital_cost'].sum() / 1e6:,.1f}m; "
+        f"capital {fmt_gbp(opt['capital_cost'].sum())}; "
         f"{len(com)} committed, {com['places'].sum():,.0f} places. Deficit end {year_label(run.last_year)}: "
-        f"£{b.loc[run.last_year, 'cumulative_deficit'] / 1e6:,.1f}m"
+        f"{fmt_gbp(b.loc[run.last_year, 'cumulative_deficit'])}"
     )
 
 
