@@ -310,7 +310,7 @@ def write_run(
 
     # placements: every zone sends pupils of each need group to up to three settings open that year
     zones = data.zones  # type: ignore[attr-defined]
-    from planner.report.run_data import with_xy
+    from planner.report.summaries import with_xy
 
     sxy = with_xy(sby.drop_duplicates("setting_id"))
     place = []

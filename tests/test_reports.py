@@ -26,7 +26,7 @@ MAPS = ("plan.png", "map-independent.png", "map-journeys.png", "flows-CI.png")
 def run_folder(tmp_path_factory: pytest.TempPathFactory, geography) -> Path:
     """A hand-made MSOA run with its full report written (once for the module)."""
     folder = write_run(tmp_path_factory.mktemp("runs") / "run-a", geography("msoa"))
-    write_run_report(geography("msoa"), folder)
+    write_run_report(geography("msoa").geography, folder)
     return folder
 
 
@@ -148,13 +148,34 @@ def test_maps_handle_other_zone_levels(tmp_path: Path, geography, chromium: Chro
     data = geography(level)
     folder = write_run(tmp_path / f"run-{level}", data)
     run = load_run(folder)
-    path = zone_map(data, run, folder / "map-journeys.png", "journey")
+    path = zone_map(data.geography, run, folder / "map-journeys.png", "journey")
     assert mpimg.imread(path).shape[:2] == A4_LANDSCAPE_PX
     assert map_region(path).var() > 0.003
-    page = write_map_html(data, run, folder / "map.html")
+    page = write_map_html(data.geography, run, folder / "map.html")
     r = chromium.render(page, tmp_path)
     assert r.errors == [], r.errors
     assert r.probe["painted"].get("zones") == zones
+
+
+def test_interactive_map_is_built_once_per_run(tmp_path: Path, geography, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.report import run_report
+    from planner.report.interactive import page
+
+    build, calls = page.interactive_map, []
+
+    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(args)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(run_report, "interactive_map", counting)
+    monkeypatch.setattr(page, "interactive_map", counting)
+    data = geography("district")
+    folder = write_run(tmp_path / "run-once", data)
+    write_run_report(data.geography, folder, workbook=False)
+    assert len(calls) == 1
+    map_html, report = ((folder / name).read_text(encoding="utf-8") for name in ("map.html", "report.html"))
+    for html, height in ((map_html, 760), (report, 700)):  # the one map in both pages, each at its height
+        assert '"name":"zones"' in html and f'"height":{height}' in html
 
 
 def test_report_cli_rewrites_a_folder_and_rejects_bad_input(tmp_path: Path, geography) -> None:
@@ -179,6 +200,13 @@ def test_reports_never_import_the_model() -> None:
         "bad = [m for m in sys.modules if m == 'pyomo' or m.startswith(('pyomo.', 'planner.model', 'planner.plan',"
         " 'planner.inputs'))]; print(bad)"
     )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_workbook_needs_no_plotting_library() -> None:
+    code = "import sys, planner.report.excel; print([m for m in ('matplotlib', 'bokeh') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

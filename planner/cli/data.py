@@ -12,13 +12,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from planner.cli.guard import guarded
 from planner.data import ZONE_LEVELS, PlanningData, default_data_folder
+from planner.data.demand import zone_demand
 from planner.data.load import read_folder
 from planner.data.validate import reconciliation_table
+
+if TYPE_CHECKING:
+    from planner.report.data_map import DataMapTables
 
 
 def _table(df: pd.DataFrame, indent: str = "  ") -> str:
@@ -84,6 +89,25 @@ def summary(data: PlanningData) -> str:
     return "\n".join(out)
 
 
+def data_map_tables(data: PlanningData, projection: str = "central") -> DataMapTables:
+    """What the data map draws: base-year specialist demand by zone (an estimate from the `projection`), the
+    settings, commitments and options, and the ages the model places."""
+    from planner.report.data_map import DataMapTables
+
+    zd = zone_demand(data, projection)
+    base = zd[zd["year"] == data.base_year].groupby("zone_id")["demand"].sum()
+    placed = data.phases[data.phases["placed_by_model"]]
+    ages = (int(placed["min_age"].min()), int(placed["max_age"].max())) if len(placed) else None
+    return DataMapTables(
+        base_year=data.base_year,
+        demand=base.reindex(data.zones["zone_id"]).fillna(0.0),
+        settings=data.settings,
+        commitments=data.commitments,
+        options=data.options,
+        ages=ages,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     return guarded(_main, argv)
 
@@ -118,12 +142,12 @@ def _main(argv: list[str] | None) -> int:
         print(summary(data))
         return 0
 
-    from planner.report.maps import data_map
+    from planner.report.data_map import data_map
 
     path = Path(args.map) if args.map else Path("runs") / f"data-map-{args.zones}.png"
     start = time.perf_counter()
     try:
-        data_map(data, path, projection=args.projection)
+        data_map(data.geography, data_map_tables(data, args.projection), path)
     except ValueError as exc:  # e.g. an unknown projection
         print(f"Error: {exc}", file=sys.stderr)
         return 2

@@ -1,10 +1,9 @@
-"""Reports: maps, charts, pages and workbooks for officers. Nothing here imports the optimisation model.
+"""Reports: maps, charts, pages and workbooks for officers, drawn from a run folder's tables and the geography.
+Nothing here imports the optimisation model or reads a data folder.
 
-maps (house style and the data map), plan_map (plan.png), run_maps (zone and flow maps), charts (budget paths),
-interactive (map.html, bokeh inlined), html, excel, run_report (everything of one run folder), compare_tables,
-compare_figures and compare_report (two runs side by side); run_data reads a run folder back.
+style (the house look), mapkit (figure, layers, key, labels, furniture of a map), data_map (a data folder's
+map), summaries (what every report derives from a run's tables), plan_layers and plan_map (plan.png),
+run_maps (zone and flow maps), charts (budget paths), interactive (map.html, bokeh inlined), html, excel,
+run_tables and run_report (everything of one run folder), compare_tables, compare_figures and compare_report
+(two runs side by side).
 """
-
-from planner.report.maps import data_map, draw_projects, draw_settings, finish_map, new_map, save_map, shade_zones
-
-__all__ = ["data_map", "draw_projects", "draw_settings", "finish_map", "new_map", "save_map", "shade_zones"]

@@ -8,32 +8,31 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from planner.report.maps import DPI, HALO, save_map, year_label
+from planner.formats import year_label
+from planner.report.mapkit.figure import HALO, new_figure, save_map
+from planner.report.style import SETTING_COLOURS
+from planner.runfolder import FEES_PREFIX
 
 INCOME = "#d4e4f2"  # pale fill, dark edge: not mistaken for a spending line
 INCOME_EDGE = "#1f4e79"
+FEES_LABELS = {
+    "special": "Top-ups: special schools",
+    "srb": "Top-ups: SRBs",
+    "ap": "Top-ups: AP",
+    "independent": "Fees: independent schools",
+}
+# spending lines of budget.csv, stacked in this order: column -> (label, colour); top-ups in the settings' colours
 SPENDING = {
     "place_funding": ("Place funding", "#e6a23c"),
-    "top_ups_and_fees_special": ("Top-ups: special schools", "#0a5fa8"),
-    "top_ups_and_fees_srb": ("Top-ups: SRBs", "#009e73"),
-    "top_ups_and_fees_ap": ("Top-ups: AP", "#d55e00"),
-    "top_ups_and_fees_independent": ("Fees: independent schools", "#8e3b8e"),
+    **{f"{FEES_PREFIX}{t}": (label, SETTING_COLOURS[t]) for t, label in FEES_LABELS.items()},
     "other_high_needs": ("Other high-needs spending", "#9a9a9a"),
 }
 SHORTFALL = "#c0392b"
 DEFICIT = "#333333"
 RUN_COLOURS = ("#1f5fa8", "#d55e00")  # run A, run B
 BUDGET_FIGSIZE = (11.69, 5.4)
-
-
-def _figure(figsize: tuple[float, float]) -> Figure:
-    fig = Figure(figsize=figsize, dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def _mark_target(ax: Axes, years: Sequence[int], target: int, *, text: str | None = "", bottom: bool = False) -> None:
@@ -75,7 +74,7 @@ def budget_chart(budget: pd.DataFrame, target_year: int, path: str | Path, *, ti
     b = budget.sort_values("year")
     years = [int(y) for y in b["year"]]
     x = np.arange(len(years))
-    fig = _figure(BUDGET_FIGSIZE)
+    fig = new_figure(BUDGET_FIGSIZE)
     ax1 = fig.add_axes((0.06, 0.2, 0.5, 0.66))
     ax2 = fig.add_axes((0.66, 0.2, 0.32, 0.66))
     w = 0.38
@@ -153,7 +152,7 @@ def budget_compare_chart(
     minus first) of high-needs spending and of the cumulative deficit."""
     years = sorted({int(y) for b in budgets for y in b["year"]})
     x = np.arange(len(years))
-    fig = _figure(BUDGET_FIGSIZE)
+    fig = new_figure(BUDGET_FIGSIZE)
     series = [b.set_index("year").reindex(years) for b in budgets]
     n = len(series)
     w = 0.8 / max(n, 1)

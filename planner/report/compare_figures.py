@@ -6,48 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
-from planner.report.maps import (
-    A4_LANDSCAPE,
-    ATTRIBUTION,
-    DPI,
-    OPTION_MARKERS,
-    SETTING_LABELS,
-    SETTING_MARKERS,
-    _entry,
-    _notes,
-    _section,
-    _set_extent,
-    draw_boundaries,
-    draw_key,
-    draw_north_arrow,
-    draw_scale_bar,
-    label_districts,
-    save_map,
-    year_label,
-)
-from planner.report.plan_map import (
-    EXISTING_FILL,
-    HIGHLIGHT,
-    PlanStyle,
-    _marker_xy,
-    label_points,
-    new_size,
-    plan_layers,
-    prepare_projects,
-    short_name,
-    size_label,
-)
-from planner.report.run_data import RunTables, existing_settings
+from planner.data.schema import SETTING_LABELS, SETTING_TYPES
+from planner.formats import fmt_gbp, year_label
+from planner.report.mapkit.figure import attribution_text, new_figure, save_map, title_text
+from planner.report.mapkit.furniture import draw_map_frame, draw_notes
+from planner.report.mapkit.key import draw_key, entry, section
+from planner.report.mapkit.labels import LABEL_COLUMNS, label_districts, label_points
+from planner.report.plan_layers import PlanStyle, key_new_places, plan_layers, prepare_projects, short_name, sites
+from planner.report.style import A4_LANDSCAPE, EXISTING_FILL, NEW_PLACE_LABELS, SETTING_MARKERS
+from planner.report.summaries import existing_settings
 
 if TYPE_CHECKING:
-    from planner.data import Geography as PlanningData
+    from planner.data import Geography
+    from planner.runfolder import RunTables
 
 
 MATERIAL = ("only in A", "only in B", "different size and year", "different size")
@@ -63,13 +37,11 @@ def material_differences(diff: pd.DataFrame) -> pd.DataFrame:
 def _diff_labels(projects: pd.DataFrame, material: pd.DataFrame) -> pd.DataFrame:
     """Number labels for the projects of one plan that are material differences."""
     nums = dict(zip(material["project_id"], material["num"], strict=True))
-    pr = projects[projects["project_id"].isin(nums) & projects["x"].notna()]
     rows = []
-    for _, g in pr.groupby([pr["x"].round(0), pr["y"].round(0)], sort=False):
+    for x, y, size, g in sites(projects[projects["project_id"].isin(nums)]):
         text = ", ".join(str(nums[p]) for p in sorted(g["project_id"], key=nums.get))
-        size = float(new_size(g["places"]).max() * (1.7 if (g["kind"] == "commitment").any() else 1.0))
-        rows.append(dict(x=float(g["x"].iloc[0]), y=float(g["y"].iloc[0]), text=text, big=True, size=size))
-    return pd.DataFrame(rows, columns=["x", "y", "text", "big", "size"])
+        rows.append(dict(x=x, y=y, text=text, big=True, size=size))
+    return pd.DataFrame(rows, columns=LABEL_COLUMNS)
 
 
 def difference_list(material: pd.DataFrame, diff: pd.DataFrame) -> list[str]:
@@ -101,9 +73,9 @@ def difference_list(material: pd.DataFrame, diff: pd.DataFrame) -> list[str]:
 
 def _shared_key(ax: Axes, style: PlanStyle, plans: list[pd.DataFrame]) -> None:
     """Key entries on a hidden axes: existing provision, project shapes, the ring, opening years, sizes."""
-    _section(ax, "Existing provision (grey)")
-    for t in ("special", "srb", "ap", "independent"):
-        _entry(
+    section(ax, "Existing provision (grey)")
+    for t in SETTING_TYPES:
+        entry(
             ax,
             SETTING_LABELS[t],
             marker=SETTING_MARKERS[t],
@@ -111,61 +83,48 @@ def _shared_key(ax: Axes, style: PlanStyle, plans: list[pd.DataFrame]) -> None:
             markerfacecolor=EXISTING_FILL,
             markeredgecolor="white",
         )
-    _section(ax, "New places")
-    grey = dict(markerfacecolor="#dcdcdc", markeredgecolor="black", markeredgewidth=0.7)
-    _entry(ax, "Committed project", marker="*", markersize=12, **grey)
     present = set().union(*[set(p.loc[p["kind"] == "option", "project_type"]) for p in plans if len(p)])
-    labels = {"new_school": "New special school", "expansion": "School expansion", "srb": "New SRB", "ap": "New AP"}
-    for ptype, label in labels.items():
-        if ptype in present:
-            _entry(ax, label, marker=OPTION_MARKERS[ptype], markersize=8.5, **grey)
-    _entry(
-        ax,
-        "In one plan only, or another size (numbered)",
-        marker="o",
-        markersize=12,
-        markerfacecolor="none",
-        markeredgecolor=HIGHLIGHT,
-        markeredgewidth=1.6,
-    )
-    _section(ax, "Opening year (fill)")
-    for y in style.years:
-        _entry(
-            ax,
-            year_label(y),
-            marker="s",
-            markersize=8.5,
-            markerfacecolor=style.colour(y),
-            markeredgecolor="black",
-            markeredgewidth=0.5,
-        )
-    _section(ax, "Marker area = places")
-    for p in (16, 50, 170):
-        _entry(
-            ax,
-            size_label(p),
-            marker="o",
-            markersize=float(np.sqrt(new_size([p])[0])),
-            markerfacecolor="#dcdcdc",
-            markeredgecolor="black",
-            markeredgewidth=0.6,
-        )
+    options = {ptype: label for ptype, label in NEW_PLACE_LABELS.items() if ptype in present}
+    ring = "In one plan only, or another size (numbered)"
+    key_new_places(ax, style, "New places", "Committed project", options, ring)
 
 
 def _summary(run: RunTables, projects: pd.DataFrame) -> str:
+    """The line under a plan's title: what it builds, and its deficit at the end."""
     opt = projects[projects["kind"] == "option"]
     com = projects[projects["kind"] == "commitment"]
     b = run.budget.set_index("year")
     return (
         f"{len(opt)} new projects, {opt['places'].sum():,.0f} places, "
-        f"capital £{opt['capital_cost'].sum() / 1e6:,.1f}m; "
+        f"capital {fmt_gbp(opt['capital_cost'].sum())}; "
         f"{len(com)} committed, {com['places'].sum():,.0f} places. Deficit end {year_label(run.last_year)}: "
-        f"£{b.loc[run.last_year, 'cumulative_deficit'] / 1e6:,.1f}m"
+        f"{fmt_gbp(b.loc[run.last_year, 'cumulative_deficit'])}"
+    )
+
+
+def _draw_plan(
+    ax: Axes, geo: Geography, run: RunTables, projects: pd.DataFrame, style: PlanStyle, material: pd.DataFrame
+) -> None:
+    """One of the two plans, its material differences ringed and numbered, with its summary above it."""
+    existing = existing_settings(run.settings_by_year, run.base_year)
+    plan_layers(ax, geo.zones, existing, projects, style, legend=False, highlight=set(material["project_id"]))
+    avoid = draw_map_frame(ax, geo.districts, scale_fontsize=7, arrow_size=0.09)
+    label_districts(ax, geo.districts, fontsize=7.5, avoid=avoid)
+    label_points(ax, _diff_labels(projects, material), fontsize=6.3)
+    ax.text(
+        0.0,
+        1.01,
+        _summary(run, projects),
+        transform=ax.transAxes,
+        fontsize=7.2,
+        va="bottom",
+        ha="left",
+        color="#333333",
     )
 
 
 def plans_side_by_side(
-    data: PlanningData, a: RunTables, b: RunTables, diff: pd.DataFrame, path: str | Path, *, names: tuple[str, str]
+    geo: Geography, a: RunTables, b: RunTables, diff: pd.DataFrame, path: str | Path, *, names: tuple[str, str]
 ) -> Path:
     """plans.png: plan A (left) and plan B (right) with the same scale and colours; projects in the difference
     table ringed and labelled with name, places and opening year."""
@@ -174,36 +133,16 @@ def plans_side_by_side(
     years_a, years_b = a.years, b.years
     first = min(years_a[1] if len(years_a) > 1 else years_a[0], years_b[1] if len(years_b) > 1 else years_b[0])
     style = PlanStyle.for_projects(pa, pb, first=first, last=max(a.last_year, b.last_year))
-    fig = Figure(figsize=A4_LANDSCAPE, dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    x0, y0, x1, y1 = data.districts.total_bounds
+    fig = new_figure(A4_LANDSCAPE)
+    x0, y0, x1, y1 = geo.districts.total_bounds
     width = 0.482
     height = width * A4_LANDSCAPE[0] * (y1 - y0) * 1.06 / ((x1 - x0) * 1.06) / A4_LANDSCAPE[1]
     top = 1 - 0.95 / A4_LANDSCAPE[1]
-    axes = []
     for i, (run, pr, name) in enumerate(((a, pa, names[0]), (b, pb, names[1]))):
         ax = fig.add_axes((0.012 + i * (width + 0.012), top - height, width, height))
         ax.set_axis_off()
-        plan_layers(
-            ax,
-            data.zones,
-            existing_settings(run.settings_by_year, run.base_year),
-            pr,
-            style,
-            legend=False,
-            highlight=set(material["project_id"]),
-        )
-        draw_boundaries(ax, data.districts)
-        _set_extent(ax, data.districts.total_bounds)
-        ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, ec="#9a9a9a", lw=0.6, zorder=10))
-        avoid = [draw_scale_bar(ax, fontsize=7), draw_north_arrow(ax, size=0.09)]
-        label_districts(ax, data.districts, fontsize=7.5, avoid=avoid)
-        label_points(ax, _diff_labels(pr, material), fontsize=6.3, avoid_points=_marker_xy(ax))
         ax.set_title(f"{'AB'[i]}: {name}", fontsize=11.5, fontweight="bold", loc="left", pad=16)
-        ax.text(
-            0.0, 1.01, _summary(run, pr), transform=ax.transAxes, fontsize=7.2, va="bottom", ha="left", color="#333333"
-        )
-        axes.append(ax)
+        _draw_plan(ax, geo, run, pr, style, material)
 
     key_ax = fig.add_axes((0, 0, 0.001, 0.001))
     key_ax.set_axis_off()
@@ -215,15 +154,7 @@ def plans_side_by_side(
         "Ringed and numbered: projects in one plan only, or of another size" + (":" if len(material) else " (none).")
     ]
     notes += difference_list(material, diff)
-    _notes(fig, notes, (0.5, 0.05, 0.49, key_top - 0.05), fontsize=7.0)
-    fig.text(
-        0.012,
-        1 - 0.18 / A4_LANDSCAPE[1],
-        f"Two plans compared: {names[0]} (A) and {names[1]} (B)",
-        ha="left",
-        va="top",
-        fontsize=14,
-        fontweight="bold",
-    )
-    fig.text(0.012, 0.012, ATTRIBUTION, ha="left", va="bottom", fontsize=6.8, color="#555555")
+    draw_notes(fig, notes, (0.5, 0.05, 0.49, key_top - 0.05), fontsize=7.0)
+    title_text(fig, f"Two plans compared: {names[0]} (A) and {names[1]} (B)")
+    attribution_text(fig)
     return save_map(fig, path)

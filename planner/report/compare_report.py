@@ -10,23 +10,18 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from openpyxl import Workbook
 
+from planner.data.schema import PROJECT_TYPE_LABELS
+from planner.formats import fmt_gbp, year_label
 from planner.report.charts import budget_compare_chart
 from planner.report.compare_figures import plans_side_by_side
-from planner.report.compare_tables import budget_comparison, kpi_comparison, project_differences
-from planner.report.excel import _sheet
-from planner.report.html import cards_html, esc, figure_html, page, table_html
-from planner.report.maps import year_label
-from planner.report.run_data import (
-    PROJECT_TYPE_LABELS,
-    RunTables,
-    district_names,
-    fmt_gbp,
-    fmt_num,
-    fmt_pct,
-)
+from planner.report.compare_tables import budget_comparison, fmt_measure, kpi_comparison, project_differences
+from planner.report.excel import write_sheet
+from planner.report.html import cards_html, esc, figure_html, footer_html, page, table_html
+from planner.report.run_tables import KIND_WORDS
 
 if TYPE_CHECKING:
-    from planner.data import Geography as PlanningData
+    from planner.data import Geography
+    from planner.runfolder import RunTables
 
 
 def run_names(a: RunTables, b: RunTables) -> tuple[str, str]:
@@ -35,30 +30,14 @@ def run_names(a: RunTables, b: RunTables) -> tuple[str, str]:
     return (a.folder.name, b.folder.name) if na == nb else (na, nb)
 
 
-def _fmt(v: object, unit: str, *, delta: bool = False) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-        return "–"
-    x = float(v)  # type: ignore[arg-type]
-    sign = "+" if delta and x > 0 else ""
-    if unit == "GBP":
-        return sign + fmt_gbp(x, 1)
-    if unit == "share":
-        return f"{100 * x:+.1f} pts" if delta else fmt_pct(x)
-    if unit == "km":
-        return f"{sign}{x:.1f} km"
-    if unit == "year":
-        return f"{sign}{x:.0f} years" if delta else year_label(int(x))
-    return sign + fmt_num(x, 0)
-
-
 def kpi_frame(kpis: pd.DataFrame, names: tuple[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Measure": kpis["measure"],
             "Year": kpis["year"].map(lambda y: year_label(int(y)) if pd.notna(y) else "whole plan"),
-            f"A: {names[0]}": [_fmt(v, u) for v, u in zip(kpis["a"], kpis["unit"], strict=True)],
-            f"B: {names[1]}": [_fmt(v, u) for v, u in zip(kpis["b"], kpis["unit"], strict=True)],
-            "B − A": [_fmt(v, u, delta=True) for v, u in zip(kpis["delta"], kpis["unit"], strict=True)],
+            f"A: {names[0]}": [fmt_measure(v, u) for v, u in zip(kpis["a"], kpis["unit"], strict=True)],
+            f"B: {names[1]}": [fmt_measure(v, u) for v, u in zip(kpis["b"], kpis["unit"], strict=True)],
+            "B − A": [fmt_measure(v, u, delta=True) for v, u in zip(kpis["delta"], kpis["unit"], strict=True)],
         }
     )
 
@@ -74,7 +53,7 @@ def diff_frame(diff: pd.DataFrame, dnames: dict[str, str]) -> pd.DataFrame:
         {
             "Difference": [f'<span class="tag {cls.get(s, "both")}">{esc(s)}</span>' for s in diff["status"]],
             "Project": diff["name"],
-            "Kind": diff["kind"].map({"commitment": "committed", "option": "plan"}).fillna(""),
+            "Kind": diff["kind"].map(KIND_WORDS).fillna(""),
             "Type": diff["project_type"].map(PROJECT_TYPE_LABELS).fillna(diff["project_type"]),
             "District": diff["district_id"].map(dnames).fillna(diff["district_id"]),
             "Places (A → B)": [
@@ -134,7 +113,6 @@ def compare_html(
     """The comparison page: headline deltas, both plans side by side, the differences, KPIs and budget paths,
     and each plan's own map."""
     t = a.target_year
-    k = kpis.set_index("key")
 
     def delta_card(key: str, label: str, better_if_lower: bool = True) -> tuple[str, str, str, str]:
         rows = kpis[kpis["key"] == key]
@@ -144,8 +122,8 @@ def compare_html(
         when = f" ({year_label(int(r['year']))})" if pd.notna(r["year"]) else ""
         return (
             f"{label}{when}, B − A",
-            _fmt(d, r["unit"], delta=True),
-            f"A {_fmt(r['a'], r['unit'])}; B {_fmt(r['b'], r['unit'])}",
+            fmt_measure(d, r["unit"], delta=True),
+            f"A {fmt_measure(r['a'], r['unit'])}; B {fmt_measure(r['b'], r['unit'])}",
             tone,
         )
 
@@ -159,7 +137,6 @@ def compare_html(
         delta_card("new_capital", "Capital of new projects"),
         delta_card("transport_cost", "Transport"),
     ]
-    del k
     gbp = {c: (lambda v: fmt_gbp(v, 1)) for c in budget_frame(bud).columns if c != "Year"}
     links = []
     for run, name, side in ((a, names[0], "A"), (b, names[1], "B")):
@@ -199,18 +176,14 @@ def compare_html(
         img = run.folder / "plan.png"
         body.append("<div>" + (figure_html(img, f"{side}: {esc(name)}") if img.exists() else "") + "</div>")
     body.append("</div>")
-    body.append(
-        "<footer>Contains OS data © Crown copyright and database right; Contains ONS data © Crown "
-        "copyright; Contains public sector information licensed under the Open Government Licence "
-        "v3.0.</footer>"
-    )
+    body.append(footer_html())
     return page(f"Compare: {names[0]} vs {names[1]}", "\n".join(body))
 
 
-def write_comparison(data: PlanningData, a: RunTables, b: RunTables, out: Path) -> dict[str, Path]:
+def write_comparison(geo: Geography, a: RunTables, b: RunTables, out: Path) -> dict[str, Path]:
     """Write the comparison of runs A and B into the folder `out` (which must exist); returns the paths."""
     names = run_names(a, b)
-    dnames = district_names(data)
+    dnames = geo.district_names
     diff = project_differences(a.projects, b.projects)
     kpis = kpi_comparison(a, b)
     bud = budget_comparison(a, b)
@@ -219,7 +192,7 @@ def write_comparison(data: PlanningData, a: RunTables, b: RunTables, out: Path) 
         path = out / f"{name}.csv"
         df.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
         written[f"{name}.csv"] = path
-    written["plans"] = plans_side_by_side(data, a, b, diff, out / "plans.png", names=names)
+    written["plans"] = plans_side_by_side(geo, a, b, diff, out / "plans.png", names=names)
     written["budget"] = budget_compare_chart(
         [a.budget, b.budget],
         [f"A: {names[0]}", f"B: {names[1]}"],
@@ -229,7 +202,7 @@ def write_comparison(data: PlanningData, a: RunTables, b: RunTables, out: Path) 
     )
     wb = Workbook(write_only=True)
     for title, df in (("Differences", diff), ("KPIs", kpis.drop(columns="key")), ("Budget", bud)):
-        _sheet(wb, title, df, {"name": 44, "measure": 44, "project_id": 20})
+        write_sheet(wb, title, df, {"name": 44, "measure": 44, "project_id": 20})
     wb.save(out / "compare.xlsx")
     written["compare.xlsx"] = out / "compare.xlsx"
     html = compare_html(a, b, names, kpis, diff, bud, written, dnames, out)
@@ -256,8 +229,8 @@ def summary_text(name_a: str, name_b: str, folder: Path) -> str:
             r = rows.iloc[-1]
             when = f" {int(r['year'])}" if pd.notna(r["year"]) else ""
             lines.append(
-                f"  {measure}{when}: A {_fmt(r['a'], r['unit'])}, B {_fmt(r['b'], r['unit'])}, "
-                f"B - A {_fmt(r['delta'], r['unit'], delta=True)}"
+                f"  {measure}{when}: A {fmt_measure(r['a'], r['unit'])}, B {fmt_measure(r['b'], r['unit'])}, "
+                f"B - A {fmt_measure(r['delta'], r['unit'], delta=True)}"
             )
     lines.append(f"Written: {folder} (open compare.html)")
     return "\n".join(lines)

@@ -5,10 +5,16 @@ Pure functions of the runs' tidy tables. A is the first run, B the second; delta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from planner.report.run_data import RunTables
+from planner.formats import fmt_gbp, fmt_num, fmt_pct, year_label
+from planner.runfolder import BUDGET_COLUMNS as RUN_BUDGET_COLUMNS
+
+if TYPE_CHECKING:
+    from planner.runfolder import RunTables
 
 PLACES_TOLERANCE = 0.5  # places: smaller differences are rounding, not a different size
 STATUS_ORDER = (
@@ -19,45 +25,20 @@ STATUS_ORDER = (
     "different size",
     "different opening size",
 )
-DIFF_COLUMNS = [
-    "status",
-    "project_id",
-    "name",
-    "kind",
-    "project_type",
-    "setting_type",
-    "district_id",
-    "places_a",
-    "places_b",
-    "places_at_opening_a",
-    "places_at_opening_b",
-    "opening_year_a",
-    "opening_year_b",
-    "capital_cost_a",
-    "capital_cost_b",
-]
+PROJECT_KEYS = ["project_id", "name", "kind", "project_type", "setting_type", "district_id"]  # same in A and B
+COMPARED = ["places", "places_at_opening", "opening_year", "capital_cost"]  # A's and B's, side by side
+DIFF_COLUMNS = ["status", *PROJECT_KEYS, *(f"{c}_{side}" for c in COMPARED for side in "ab")]
 
 
 def project_differences(a: pd.DataFrame, b: pd.DataFrame, tol: float = PLACES_TOLERANCE) -> pd.DataFrame:
     """Projects (by project_id) only in A, only in B, or in both with a different size (places in the last
     year), opening year, or only a different size at opening. One row each, ordered by status then opening
     year and name; projects the same in both are left out."""
-    keep = [
-        "project_id",
-        "name",
-        "kind",
-        "project_type",
-        "setting_type",
-        "district_id",
-        "places",
-        "places_at_opening",
-        "opening_year",
-        "capital_cost",
-    ]
+    keep = [*PROJECT_KEYS, *COMPARED]
     a = a.reindex(columns=keep)
     b = b.reindex(columns=keep)
     m = a.merge(b, on="project_id", how="outer", suffixes=("_a", "_b"), indicator=True)
-    for col in ("name", "kind", "project_type", "setting_type", "district_id"):
+    for col in PROJECT_KEYS[1:]:
         m[col] = m[f"{col}_a"].where(m[f"{col}_a"].notna(), m[f"{col}_b"])
     in_a, in_b = m["_merge"] != "right_only", m["_merge"] != "left_only"
     size = (m["places_a"] - m["places_b"]).abs() >= tol
@@ -150,16 +131,8 @@ def _value(df: pd.DataFrame, year: int, col: str) -> float:
     return float(s.iloc[0]) if len(s) else np.nan
 
 
-BUDGET_COLUMNS = (
-    "income_total",
-    "spending_total",
-    "in_year_balance",
-    "cumulative_deficit",
-    "shortfall",
-    "transport_general_fund",
-    "capital_spent_options",
-    "capital_budget",
-)
+# the budget lines compared: income and the run's budget columns but the spending the model does not place
+BUDGET_COLUMNS = ("income_total", *(c for c in RUN_BUDGET_COLUMNS if c != "other_high_needs"))
 
 
 def budget_comparison(a: RunTables, b: RunTables) -> pd.DataFrame:
@@ -175,3 +148,20 @@ def budget_comparison(a: RunTables, b: RunTables) -> pd.DataFrame:
         out[f"{col}_b"] = vb
         out[f"{col}_delta"] = vb - va
     return out
+
+
+def fmt_measure(v: object, unit: str, *, delta: bool = False) -> str:
+    """A value of a compared measure in its `unit` (a KPI_ROWS unit), or a difference (signed) if `delta`."""
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return "–"
+    x = float(v)  # type: ignore[arg-type]
+    sign = "+" if delta and x > 0 else ""
+    if unit == "GBP":
+        return sign + fmt_gbp(x, 1)
+    if unit == "share":
+        return f"{100 * x:+.1f} pts" if delta else fmt_pct(x)
+    if unit == "km":
+        return f"{sign}{x:.1f} km"
+    if unit == "year":
+        return f"{sign}{x:.0f} years" if delta else year_label(int(x))
+    return sign + fmt_num(x, 0)

@@ -14,8 +14,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.report.maps import year_label
-from planner.report.run_data import RunTables, project_refs
+from planner.formats import year_label
+from planner.report.style import ATTRIBUTION_FULL
+from planner.report.summaries import project_refs
+from planner.runfolder import FEES_PREFIX, INCOME_PREFIX, RunTables
 
 EXCEL_MAX_ROWS = 1_048_575  # rows below the header row
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -111,10 +113,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
 def column_info(col: str) -> tuple[str, str]:
     if col in COLUMNS:
         return COLUMNS[col]
-    if col.startswith("income_"):
-        return (f"income: {col[7:].replace('_', ' ')}", "GBP")
-    if col.startswith("top_ups_and_fees_"):
-        return (f"top-ups and fees: {col[17:]} settings", "GBP")
+    if col.startswith(INCOME_PREFIX):
+        return (f"income: {col.removeprefix(INCOME_PREFIX).replace('_', ' ')}", "GBP")
+    if col.startswith(FEES_PREFIX):
+        return (f"top-ups and fees: {col.removeprefix(FEES_PREFIX)} settings", "GBP")
     return ("", "")
 
 
@@ -144,7 +146,8 @@ def placements_by_district(placements: pd.DataFrame) -> pd.DataFrame:
     return g.drop(columns="pupil_km")
 
 
-def _sheet(wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
+def write_sheet(wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
+    """A sheet of `df`: a bold header row, frozen and filtered, numbers formatted by their columns' units."""
     ws = wb.create_sheet(title)
     cols = list(df.columns)
     for i, c in enumerate(cols, start=1):
@@ -224,11 +227,7 @@ def _about(wb: Workbook, run: RunTables, sheets: Sequence[tuple[str, pd.DataFram
                 meaning, unit = column_info(c)
                 line(c, meaning, unit)
     line()
-    line(
-        "Attribution",
-        "Contains OS data © Crown copyright and database right; Contains ONS data © Crown "
-        "copyright; Contains public sector information licensed under the Open Government Licence v3.0.",
-    )
+    line("Attribution", ATTRIBUTION_FULL)
 
 
 def write_workbook(run: RunTables, path: str | Path, *, district_names: dict[str, str] | None = None) -> Path:
@@ -256,6 +255,6 @@ def write_workbook(run: RunTables, path: str | Path, *, district_names: dict[str
     _about(wb, run, sheets)
     widths = {"name": 48, "setting_name": 40, "needs": 18, "district": 26, "project_id": 20, "setting_id": 18}
     for title, df, _ in sheets:
-        _sheet(wb, title, df, widths)
+        write_sheet(wb, title, df, widths)
     wb.save(path)
     return path

@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from planner.report.style import ATTRIBUTION_FULL
+
 CSS = """
 :root { --ink:#1a1a1a; --muted:#5a5a5a; --line:#d9d9d9; --accent:#0a5fa8; --bad:#c0392b; --good:#1e7d4f; }
 * { box-sizing: border-box; }
@@ -113,6 +115,11 @@ def page(title: str, body: str, *, head: str = "") -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{esc(title)}</title>\n'
         f"<style>{CSS}</style>\n{head}\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+def footer_html() -> str:
+    """The page's footer: the data attribution."""
+    return f"<footer>{esc(ATTRIBUTION_FULL)}</footer>"
 
 
 def bokeh_parts(model: Any) -> tuple[str, str, str]:

@@ -1,28 +1,14 @@
-"""A run folder's tidy tables, read back for reports, maps and comparisons (never the model).
-
-Also the small summaries every report shares: project map references, zone measures, pupils by setting and
-need group, and number formats.
-"""
+"""The small summaries of a run's tables every report shares: project map references, zone measures, pupils by
+setting and need group, the settings of a year, and map coordinates from lon/lat."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-if TYPE_CHECKING:
-    from planner.data import Geography
+from planner.data.schema import STATE_TYPES
 
-# (kept here while the report modules move to their new homes)
-from planner.data.schema import PROJECT_TYPE_LABELS, STATE_TYPES, ZONE_LEVEL_NAMES  # noqa: E402,F401
-from planner.formats import fmt_gbp, fmt_num, fmt_pct  # noqa: E402,F401
-from planner.runfolder import RunFolderError as ReportError  # noqa: E402,F401
-from planner.runfolder import RunTables, load_run  # noqa: E402,F401
-
-# ---------------------------------------------------------------------------------------------------------
-# geography
 _TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _TO_WEB = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
@@ -37,16 +23,6 @@ def with_xy(df: pd.DataFrame, crs: str = "EPSG:27700") -> pd.DataFrame:
     if has.any():
         x[has], y[has] = t.transform(lon[has], lat[has])
     return df.assign(x=x, y=y)
-
-
-def district_names(data: Geography) -> dict[str, str]:
-    return dict(zip(data.districts["district_id"], data.districts["district_name"], strict=True))
-
-
-def need_group_names(data: Geography | None) -> dict[str, str]:
-    if data is None or data.need_groups is None or data.need_groups.empty:
-        return {}
-    return dict(zip(data.need_groups["need_group"], data.need_groups["name"], strict=True))
 
 
 # ---------------------------------------------------------------------------------------------------------
