@@ -61,7 +61,7 @@ def test_norfolk_plan_passes_the_independent_check(norfolk_run: tuple[Path, subp
 def test_norfolk_plan_reads_right(norfolk_run: tuple[Path, subprocess.CompletedProcess]) -> None:
     """Figures a planner would look at first: every zone placed, both LFI schools open in 2029, a budget path."""
     out, _ = norfolk_run
-    pl = pd.read_csv(out / "placements.csv")
+    pl = pd.read_parquet(out / "placements.parquet")
     assert pl["zone_id"].nunique() == 110
     pr = pd.read_csv(out / "projects.csv")
     lfi = pr[pr["project_id"].str.startswith("lfi-") & (pr["project_type"] == "new_school")]  # not the LFI SRBs

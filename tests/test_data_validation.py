@@ -151,7 +151,8 @@ def test_blank_line_inside_a_table_is_reported_at_its_row(folder: Path) -> None:
 def test_trailing_blank_lines_are_ignored(folder: Path) -> None:
     path = folder / "settings.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
-    data = load_data(folder)
+    with pytest.warns(DataWarning, match="settings.csv: 2 blank row"):
+        data = load_data(folder)
     assert len(data.settings) == len(read_csv(NORFOLK, "settings.csv"))
 
 

@@ -56,24 +56,21 @@ def gap_fraction(text: str) -> float:
     return x
 
 
-def positive_seconds(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
-    if not x > 0:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
-    return x
+def _positive(kind: type, what: str) -> Callable[[str], float | int]:
+    def parse(text: str) -> float | int:
+        try:
+            x = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not {what}") from None
+        if not x > 0:
+            raise argparse.ArgumentTypeError(f"{text} is not {what} of more than 0")
+        return x
+
+    return parse
 
 
-def positive_int(text: str) -> int:
-    try:
-        x = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if x < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a whole number of 1 or more")
-    return x
+positive_seconds = _positive(float, "a number of seconds")
+positive_int = _positive(int, "a whole number")
 
 
 def add_solver_arguments(p: argparse.ArgumentParser) -> None:
@@ -133,15 +130,18 @@ def write_run(
     report: bool,
     progress: Callable[[str], None] = announce,
 ) -> Path:
-    """Write the run folder (tables, plan map, manifest, and the report unless report=False) and put it in place;
-    nothing is left behind if anything fails."""
+    """Write the run folder (tables, the GeoPackage, plan map, manifest, and the report unless report=False) and put
+    it in place; nothing is left behind if anything fails."""
+    from planner.report.gis import write_geopackage
     from planner.report.plan_map import plan_map
     from planner.report.run_report import write_run_report
 
     try:
         writer.tables(outcome.tables)
         geo = data.geography
-        plan_map(geo, outcome.tables, writer.path("plan.png"), title_year=outcome.inputs.target_year)
+        inp = outcome.inputs
+        write_geopackage(geo, outcome.tables, [inp.base_year, *inp.years], writer.path("plan.gpkg"))
+        plan_map(geo, outcome.tables, writer.path("plan.png"), title_year=inp.target_year)
         writer.json("manifest.json", run_manifest(outcome, data, options, command, time.perf_counter() - started))
         if report:
             progress("writing the report, interactive map and workbook")

@@ -21,15 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.cli.common import (
-    add_data_arguments,
-    add_solver_arguments,
-    add_year_argument,
-    data_folder,
-    printed_warnings,
-    solver_options,
-    write_run,
-)
+from planner.cli import common
 from planner.cli.guard import guarded
 from planner.config import ScenarioError, load_scenario
 from planner.data import DataError, load_data
@@ -45,9 +37,9 @@ PROG = "python -m planner.sweep"
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
     p.add_argument("scenarios", nargs="+", help="scenario TOML files or shipped scenario names, solved in order")
-    add_year_argument(p)
-    add_data_arguments(p)
-    add_solver_arguments(p)
+    common.add_year_argument(p)
+    common.add_data_arguments(p)
+    common.add_solver_arguments(p)
     p.add_argument("--out", type=Path, default=None, help="sweep folder (default runs/sweep-<timestamp>)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.add_argument("--report", action="store_true", help="also write each run's HTML report, map and workbook")
@@ -93,24 +85,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
-    folder = data_folder(args)
+    folder = common.data_folder(args)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
-        with printed_warnings():
+        with common.printed_warnings():
             scenarios = [load_scenario(s) for s in args.scenarios]
         names = [s.name for s in scenarios]
         if len(set(names)) < len(names):
             raise ScenarioError(f"scenario names repeat ({', '.join(names)}). Fix: give each scenario its own name")
         t = time.perf_counter()
         announce(f"loading {folder} (zones: {args.zones}) once for {len(scenarios)} scenarios")
-        with printed_warnings():
+        with common.printed_warnings():
             data = load_data(folder, zones=args.zones)
         load_seconds = time.perf_counter() - t
         sweep = RunWriter(args.out or default_runs_dir() / f"sweep-{stamp}", args.force, unique=args.out is None)
     except (DataError, ScenarioError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    options = solver_options(args)
+    options = common.solver_options(args)
     command = command_line(PROG, argv)
     rows: list[dict] = []
     try:
@@ -155,7 +147,7 @@ def _solve_each(
             code = 3
             continue
         solved = time.perf_counter()
-        run = write_run(
+        run = common.write_run(
             RunWriter(sweep.path(scenario.name)),
             outcome,
             data,

@@ -162,27 +162,16 @@ def read_zones(
     stem = schema.ZONE_FILES.get(level, "zones_msoa")
     z = read_geo(folder, stem, schema.ZONE_COLUMNS, findings)
     name = geo_path(folder, stem).name
-    dup = z["zone_id"].duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataError(
-            name,
-            f"duplicate zone_id '{z['zone_id'].iloc[i]}'",
-            "give each zone its own id",
-            row=i + 1,
-            column="zone_id",
-        )
-    unknown = ~z["district_id"].isin(districts["district_id"])
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataError(
-            name,
-            f"district_id '{z['district_id'].iloc[i]}' is not in districts.geojson",
-            "use one of the district ids in districts.geojson",
-            row=i + 1,
-            row_id=f"zone_id '{z['zone_id'].iloc[i]}'",
-            column="district_id",
-        )
+    for bad, problem, fix, column in (
+        (z["zone_id"].duplicated(), "duplicate zone_id '{zone_id}'", "give each zone its own id", "zone_id"),
+        (~z["district_id"].isin(districts["district_id"]), "district_id '{district_id}' is not in districts.geojson",
+         "use one of the district ids in districts.geojson", "district_id"),
+    ):  # fmt: skip
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            r = z.iloc[i]
+            rid = f"zone_id '{r['zone_id']}'" if column != "zone_id" else None
+            raise DataError(name, problem.format(**r), fix, row=i + 1, row_id=rid, column=column)
     z["x"], z["y"] = lonlat_to_bng(z["point_lon"], z["point_lat"])
     keep = ["zone_id", "zone_name", "district_id", "children_0_15", "x", "y", "geometry"]
     z = z[keep]

@@ -150,6 +150,18 @@ SETTINGS = TableSpec(
     key=("setting_id",),
 )
 
+# what a commitment or an option says of the setting it creates or expands
+_NEW_SETTING = (
+    Column("urn", "int", nullable=True, min=100000, max=999999),
+    Column("designation", "str", nullable=True),
+    Column("needs", "list"),
+    Column("min_age", "int", min=0, max=25),
+    Column("max_age", "int", min=0, max=25),
+    Column("district_id", "str"),
+    Column("lon", "float", min=-180, max=180),
+    Column("lat", "float", min=-90, max=90),
+)
+
 COMMITMENTS = TableSpec(
     "commitments.csv",
     (
@@ -158,14 +170,7 @@ COMMITMENTS = TableSpec(
         Column("project_type", "str", choices=PROJECT_TYPES),
         Column("setting_id", "str"),
         Column("setting_type", "str", choices=SETTING_TYPES),
-        Column("urn", "int", nullable=True, min=100000, max=999999),
-        Column("designation", "str", nullable=True),
-        Column("needs", "list"),
-        Column("min_age", "int", min=0, max=25),
-        Column("max_age", "int", min=0, max=25),
-        Column("district_id", "str"),
-        Column("lon", "float", min=-180, max=180),
-        Column("lat", "float", min=-90, max=90),
+        *_NEW_SETTING,
         Column("places", "float", min=0.0, unit="places added"),
         Column("opening_year", "int", min=2000, max=2100, unit="year the places are first available"),
         Column("capital_cost", "float", **_gbp),
@@ -187,14 +192,7 @@ OPTIONS = TableSpec(
         Column("option_type", "str", choices=PROJECT_TYPES),
         Column("setting_type", "str", choices=SETTING_TYPES),
         Column("setting_id", "str", nullable=True),
-        Column("urn", "int", nullable=True, min=100000, max=999999),
-        Column("designation", "str", nullable=True),
-        Column("needs", "list"),
-        Column("min_age", "int", min=0, max=25),
-        Column("max_age", "int", min=0, max=25),
-        Column("district_id", "str"),
-        Column("lon", "float", min=-180, max=180),
-        Column("lat", "float", min=-90, max=90),
+        *_NEW_SETTING,
         _source,
         Column(
             "lead_time_years",

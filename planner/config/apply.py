@@ -1,0 +1,221 @@
+"""Applying a scenario: the one place a scenario changes what the model is built from (the data's tables with
+its overrides, and the planning years it resolves). The re-check keeps its own reading (planner/check/scenario.py);
+a test holds the two together on every shipped scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from planner.config.scenario import Scenario, ScenarioError
+from planner.data import PlanningData
+from planner.data.schema import PARAMETER_RANGES
+
+
+@dataclass
+class AppliedScenario:
+    """A data folder with a scenario's overrides applied, and the planning years it resolves."""
+
+    data: PlanningData  # with the overrides in its tables
+    scenario: Scenario
+    target_year: int
+    horizon_end: int
+
+    @property
+    def years(self) -> list[int]:
+        """Planning years after the base year, to the horizon."""
+        return list(range(self.data.base_year + 1, self.horizon_end + 1))
+
+    @property
+    def target_years(self) -> list[int]:
+        """The years from the target year on: the high-needs budget balances in-year in each."""
+        return [t for t in self.years if t >= self.target_year]
+
+
+def apply_scenario(data: PlanningData, scen: Scenario, target_year: int | None = None) -> AppliedScenario:
+    """The data folder as the scenario changes it. `target_year` (the command line's --year) overrides the
+    scenario's, which overrides parameters.csv's. Raises ScenarioError naming the key (or argument) for an
+    override that does not fit the data."""
+    target, horizon = resolve_years(data, scen, target_year)
+    _check_ids(data, scen)
+    applied = replace(
+        data,
+        parameters=_parameters(data, scen),
+        phases=_phases(data, scen),
+        plans=_plans(data, scen),
+        unit_costs=_unit_costs(data, scen),
+        income=_income(data, scen),
+        capital_budget=_capital_budget(data, scen),
+        commitments=_commitments(data, scen),
+        options=_options(data, scen),
+    )
+    return AppliedScenario(applied, scen, target, horizon)
+
+
+def resolve_years(data: PlanningData, scen: Scenario, target_year: int | None) -> tuple[int, int]:
+    """The target year (--year, else the scenario's, else parameters.csv's) and the last planning year."""
+    base, last = data.base_year, data.last_year
+    if target_year is not None:
+        target, blame = target_year, "argument --year"
+    elif scen.target_year is not None:
+        target, blame = scen.target_year, f"{scen.where()}, key 'target_year'"
+    elif "target_year" in data.parameters.index:
+        target, blame = int(data.parameters["target_year"]), "parameters.csv, target_year"
+    else:
+        raise ScenarioError(
+            "no target year: parameters.csv has no target_year row. Fix: add one (the year from which the "
+            "high-needs budget must balance in-year), set target_year in the scenario, or give --year"
+        )
+    if not base < target <= last:
+        raise ScenarioError(
+            f"{blame}: target year {target} is outside the planning years {base + 1}-{last} (after the base year "
+            f"{base}, up to the last year of plans.csv). Fix: choose a target year from {base + 1} to {last}"
+        )
+    horizon = scen.horizon_end or min(target + 2, last)
+    if not target <= horizon <= last:
+        raise scen.error(
+            "horizon_end",
+            f"horizon end {horizon} must be from the target year {target} to {last} (the last year of plans.csv)",
+            f"give a year from {target} to {last}, or leave horizon_end out (target year + 2)",
+        )
+    return target, horizon
+
+
+def _check_ids(data: PlanningData, scen: Scenario) -> None:
+    ids = set(data.commitments["project_id"])
+    for key, given in (("commitment_delays", scen.commitment_delays), ("cancel_commitments", scen.cancel_commitments)):
+        unknown = sorted(set(given) - ids)
+        if unknown:
+            raise scen.error(
+                key,
+                f"unknown project id(s) {unknown}",
+                f"use project ids from commitments.csv: {', '.join(sorted(ids)) or '(none)'}",
+            )
+    known = set(data.options["option_id"]) | set(data.options["site_id"])
+    for key, given in (("force_options", scen.force_options), ("forbid_options", scen.forbid_options)):
+        unknown = [i for i in given if i not in known]
+        if unknown:
+            raise scen.error(
+                key, f"unknown option or site id(s) {unknown}", "use option_id or site_id values from options.csv"
+            )
+    projections = set(data.plans["scenario"])
+    if scen.demand_projection not in projections:
+        raise scen.error(
+            "demand_projection",
+            f"plans.csv has no projection named '{scen.demand_projection}'",
+            f"use one of {', '.join(sorted(projections))}",
+        )
+
+
+def _parameters(data: PlanningData, scen: Scenario) -> pd.Series:
+    params = data.parameters.copy()
+    for k, v in scen.parameters.items():
+        if k not in params.index:
+            raise scen.error(
+                f"parameters.{k}", "unknown parameter", f"use a name from parameters.csv: {', '.join(params.index)}"
+            )
+        lo, hi = PARAMETER_RANGES.get(k, (float("-inf"), float("inf")))
+        if not lo <= v <= hi:
+            raise scen.error(
+                f"parameters.{k}",
+                f"{v:g} is outside the plausible range {lo:g} to {hi:g}",
+                "correct it (rates are shares: write 0.035 for 3.5%)",
+            )
+        params[k] = v
+    if scen.discount_rate is not None:
+        params["discount_rate"] = scen.discount_rate
+    if scen.capital_charge_rate is not None:
+        params["capital_charge_rate"] = scen.capital_charge_rate
+    return params
+
+
+def _phases(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    phases = data.phases.copy()
+    placed = data.placed_phases
+    for p, km in scen.reach_km.items():
+        if p not in placed:
+            raise scen.error(f"reach_km.{p}", "not a phase the model places", f"use one of {placed}")
+        phases.loc[phases["phase"] == p, "max_journey_km"] = km
+    return phases
+
+
+def _plans(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    """The chosen projection only, scaled after the base year (the base year is observed)."""
+    plans = data.plans[data.plans["scenario"] == scen.demand_projection].copy()
+    plans.loc[plans["year"] > data.base_year, "plans"] *= scen.demand_scale
+    return plans
+
+
+def _unit_costs(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    uc = data.unit_costs.copy()
+    for st, o in scen.unit_costs.items():
+        if st not in set(uc["setting_type"]):
+            raise scen.error(
+                f"unit_costs.{st}",
+                "no such setting type in unit_costs.csv",
+                f"use one of {', '.join(uc['setting_type'])}",
+            )
+        for fld in ("place_funding", "top_up"):
+            if getattr(o, fld) is not None:
+                uc.loc[uc["setting_type"] == st, fld] = float(getattr(o, fld))
+    return uc
+
+
+def _income(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    inc = data.income.copy()
+    lines = set(inc["line"])
+    for line, by_year in scen.income.items():
+        if line not in lines:
+            raise scen.error(f"income.{line}", "unknown income line", f"use one of {sorted(lines)}")
+        for y, v in by_year.items():
+            m = (inc["line"] == line) & (inc["year"] == y)
+            if not m.any():
+                raise scen.error(
+                    f"income.{line}.{y}", "year not in income.csv", f"use years {inc['year'].min()}-{inc['year'].max()}"
+                )
+            inc.loc[m, "amount"] = v
+    for line, k in scen.income_scale.items():
+        if line not in lines:
+            raise scen.error(f"income_scale.{line}", "unknown income line", f"use one of {sorted(lines)}")
+        inc.loc[inc["line"] == line, "amount"] *= k
+    return inc
+
+
+def _capital_budget(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    cap = data.capital_budget.copy()
+    for y, v in scen.capital_budget.items():
+        m = cap["year"] == y
+        if not m.any():
+            raise scen.error(
+                f"capital_budget.{y}",
+                "year not in capital_budget.csv",
+                f"use years {cap['year'].min()}-{cap['year'].max()}",
+            )
+        cap.loc[m, "amount"] = v
+    cap["amount"] = cap["amount"].astype(float) * scen.capital_budget_scale
+    return cap
+
+
+def _commitments(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    """Commitments delivered in the scenario, with its delays applied to their opening years."""
+    com = data.commitments[~data.commitments["project_id"].isin(scen.cancel_commitments)].copy()
+    delay = com["project_id"].map(scen.commitment_delays).fillna(0).astype(int)
+    com["opening_year"] = com["opening_year"] + delay
+    base, last = data.base_year, data.last_year
+    bad = com[(com["opening_year"] <= base) | (com["opening_year"] > last)]
+    if len(bad):
+        r = bad.iloc[0]
+        raise scen.error(
+            f"commitment_delays.{r['project_id']}",
+            f"the delay moves its opening to {r['opening_year']}, outside the planning years {base + 1}-{last}",
+            f"give a delay that opens it from {base + 1} to {last} (cancel_commitments to drop it)",
+        )
+    return com
+
+
+def _options(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    """Options the scenario does not forbid (by option id or site id)."""
+    forbidden = set(scen.forbid_options)
+    o = data.options
+    return o[~o["option_id"].isin(forbidden) & ~o["site_id"].isin(forbidden)].copy()

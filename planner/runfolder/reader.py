@@ -1,0 +1,137 @@
+"""Reading a run folder back: its manifest and tables, typed, for reports, comparisons and the re-check."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.runfolder.tables import BOOL_COLUMNS, FORMAT_VERSION, ID_COLUMNS, RUN_TABLES, WHOLE_COLUMNS, RunFolderError
+
+
+@dataclass
+class RunTables:
+    """The tables and manifest of one run folder."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def format_version(self) -> int:
+        return int(self.manifest.get("format_version", 1))
+
+    @property
+    def years(self) -> list[int]:
+        return [int(y) for y in self.manifest["years"]]
+
+    @property
+    def base_year(self) -> int:
+        return self.years[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.years[-1]
+
+    @property
+    def target_year(self) -> int:
+        return int(self.manifest["target_year"])
+
+    @property
+    def target_years(self) -> list[int]:
+        """The years the in-year balance applies to (recorded from version 2; before, the target year on)."""
+        recorded = self.manifest.get("target_years")
+        return [int(y) for y in recorded] if recorded else [y for y in self.years if y >= self.target_year]
+
+    @property
+    def scenario(self) -> dict[str, Any]:
+        return self.manifest.get("scenario") or {}
+
+    @property
+    def scenario_name(self) -> str:
+        return str(self.scenario.get("name") or self.folder.name)
+
+    @property
+    def zone_level(self) -> str:
+        return str((self.manifest.get("data") or {}).get("zones", "msoa"))
+
+    @property
+    def data_folder(self) -> Path | None:
+        """The data folder the run was made from, if it is still there."""
+        folder = str((self.manifest.get("data") or {}).get("folder", ""))
+        return Path(folder) if folder not in ("", ".") and Path(folder).is_dir() else None
+
+    @property
+    def label(self) -> str:
+        """How the run is named in reports: its scenario and folder."""
+        name = self.scenario_name
+        return name if name == self.folder.name else f"{name} ({self.folder.name})"
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for col in WHOLE_COLUMNS:
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    for col in BOOL_COLUMNS:
+        if col in df.columns:
+            df[col] = df[col].astype(str).str.lower().isin({"true", "1"})
+    for col in ID_COLUMNS:
+        if col in df.columns:
+            df[col] = df[col].astype("string").fillna("").astype(str)
+    return df
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    """One run table, typed (booleans, whole numbers, ids as text); an empty file gives its columns. The
+    placements come from placements.parquet where the folder has it (format 2), else placements.csv."""
+    if name == "placements" and (folder / "placements.parquet").exists():
+        return _typed(pd.read_parquet(folder / "placements.parquet"))
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        raise RunFolderError(f"{folder}: {name}.csv is missing. Fix: give a complete run folder")
+    try:
+        return _typed(pd.read_csv(path, keep_default_na=True))
+    except pd.errors.EmptyDataError:
+        return empty_table(name)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    if not path.exists():
+        raise RunFolderError(
+            f"{folder}: manifest.json is missing. Fix: give a run folder written by python -m planner.solve"
+        )
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if int(manifest.get("format_version", 1)) > FORMAT_VERSION:
+        raise RunFolderError(
+            f"{folder}: written by a newer planner (run folder format {manifest['format_version']}, this planner "
+            f"reads up to {FORMAT_VERSION}). Fix: update planner"
+        )
+    return manifest
+
+
+def load_run(folder: str | Path) -> RunTables:
+    """Read a run folder's tables and manifest.json. Raises RunFolderError naming a missing file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RunFolderError(f"{folder}: no such run folder. Fix: give the folder written by python -m planner.solve")
+    manifest = read_manifest(folder)
+    tables = {name: read_table(folder, name) for name in RUN_TABLES}
+    if tables["projects"].empty:
+        tables["projects"] = empty_table("projects")
+    return RunTables(folder=folder, manifest=manifest, tables=tables)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A run table with its columns and no rows (a plan that builds nothing)."""
+    columns = RUN_TABLES[name] or ()
+    return pd.DataFrame({c: pd.Series(dtype=float if c in ("lon", "lat") else object) for c in columns})

@@ -1,0 +1,72 @@
+"""The run tables: their names and columns (the one home of them), and placements by district."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMAT_VERSION = 2
+
+PROJECT_COLUMNS = (
+    "project_id", "site_id", "name", "urn", "kind", "project_type", "setting_type", "setting_id", "district_id",
+    "lon", "lat", "needs", "min_age", "max_age", "places", "places_at_opening", "start_year", "opening_year",
+    "capital_cost", "setting_name",
+)  # fmt: skip
+PROJECT_YEAR_COLUMNS = ("project_id", "setting_id", "year", "places", "capital_spent")
+PLACEMENT_COLUMNS = (
+    "year", "zone_id", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county", "pupils",
+    "journey_km", "legacy",
+)  # fmt: skip
+SETTING_YEAR_COLUMNS = (
+    "setting_id", "name", "urn", "setting_type", "origin", "district_id", "out_of_county", "lon", "lat", "year",
+    "places", "pupils",
+)  # fmt: skip
+SUFFICIENCY_COLUMNS = (
+    "year", "district_id", "need_group", "phase", "demand", "state_places_in_district", "placed_locally",
+    "placed_independent_or_out_of_county", "unmet_local_need",
+)  # fmt: skip
+KPI_COLUMNS = (
+    "year", "children_with_plans", "specialist_pupils", "share_mainstream", "share_state_specialist_in_county",
+    "share_independent", "pupils_out_of_county", "mean_journey_km", "transport_cost", "high_needs_spending",
+    "in_year_balance", "cumulative_deficit", "year_of_balance",
+)  # fmt: skip
+# budget.csv: year, income_<line> for each income line, income_total, place_funding, top_ups_and_fees_<setting type>
+# for each setting type, then these
+BUDGET_COLUMNS = (
+    "other_high_needs", "spending_total", "in_year_balance", "cumulative_deficit", "shortfall",
+    "transport_general_fund", "capital_spent_options", "capital_budget",
+)  # fmt: skip
+INCOME_PREFIX = "income_"
+FEES_PREFIX = "top_ups_and_fees_"
+
+# the run's tables, in the order they are written; None: columns that depend on the data (budget lines)
+RUN_TABLES: dict[str, tuple[str, ...] | None] = {
+    "projects": PROJECT_COLUMNS,
+    "project_years": PROJECT_YEAR_COLUMNS,
+    "placements": PLACEMENT_COLUMNS,
+    "settings_by_year": SETTING_YEAR_COLUMNS,
+    "sufficiency": SUFFICIENCY_COLUMNS,
+    "budget": None,
+    "kpis": KPI_COLUMNS,
+}
+# placements.parquet holds every row (year x zone x need group x phase x setting); placements.csv the same pupils
+# by district, the size an officer opens in Excel at any zone level (folders of format 1 have the full CSV only)
+PLACEMENT_SUMMARY_COLUMNS = (
+    "year", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county", "pupils",
+    "mean_journey_km",
+)  # fmt: skip
+BOOL_COLUMNS = ("out_of_county", "legacy")
+ID_COLUMNS = ("needs", "name", "setting_name", "site_id", "project_id", "setting_id", "zone_id", "district_id")
+WHOLE_COLUMNS = ("urn", "start_year", "year_of_balance")
+
+
+class RunFolderError(ValueError):
+    """A run folder that cannot be written or read; the message says what is wrong and the fix."""
+
+
+def placements_by_district(placements: pd.DataFrame) -> pd.DataFrame:
+    """Pupils by year, home district, need group, phase and setting, with their mean journey (road km)."""
+    keys = list(PLACEMENT_SUMMARY_COLUMNS[:7])
+    p = placements.assign(pupil_km=placements["pupils"] * placements["journey_km"])
+    out = p.groupby(keys, sort=True)[["pupils", "pupil_km"]].sum().reset_index()
+    out["mean_journey_km"] = out["pupil_km"] / out["pupils"].where(out["pupils"] > 0)
+    return out[list(PLACEMENT_SUMMARY_COLUMNS)]
