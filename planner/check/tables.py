@@ -78,27 +78,32 @@ def _settings_pupils(run: RunUnderCheck, res: CheckResult) -> None:
     )
 
 
+SUMMARY_PUPILS, SUMMARY_KM = 0.0005, 0.05  # placements.csv is rounded to 0.001 pupil and 0.1 km
+
+
 def _placements_by_district(run: RunUnderCheck, res: CheckResult) -> None:
-    """placements.csv (by district, written beside placements.parquet from format 2) adds up the full table."""
+    """placements.csv (by district, written beside placements.parquet from format 2, to 0.001 pupil and 0.1 km) adds
+    up the full table."""
     if not (run.folder / "placements.parquet").exists():
         return
     keys = ["year", "district_id", "need_group", "phase", "setting_id"]
     csv = pd.read_csv(run.folder / "placements.csv", dtype={"district_id": str, "setting_id": str})
     full = run.tables["placements"]
     want = full.assign(pkm=full["pupils"] * full["journey_km"]).groupby(keys)[["pupils", "pkm"]].sum().reset_index()
-    m = want.merge(csv, on=keys, how="outer", suffixes=("_want", "")).fillna(0.0).reset_index(drop=True)
+    m = want.merge(csv[[*keys, "pupils", "mean_journey_km"]], on=keys, how="outer", suffixes=("_want", ""))
+    m = m.fillna({"pupils": 0.0, "pupils_want": 0.0, "pkm": 0.0}).reset_index(drop=True)
     km = m["pkm"] / m["pupils_want"].where(m["pupils_want"] > 0)
     res.add(
-        ratio(m["pupils"], m["pupils_want"], pupils_tol(m["pupils_want"])),
+        ratio(m["pupils"], m["pupils_want"], SUMMARY_PUPILS + pupils_tol(m["pupils_want"])),
         lambda i: (
             f"placements.csv, year {m['year'][i]}, {m['district_id'][i]}, {m['need_group'][i]}, "
             f"{m['phase'][i]}, {m['setting_id'][i]}: {m['pupils'][i]:.4f} pupils, placements.parquet "
             f"{m['pupils_want'][i]:.4f}"
         ),
     )
-    has = km.notna().to_numpy()
+    has = (km.notna() & (m["pupils"] > 0)).to_numpy()
     res.add(
-        ratio(m["mean_journey_km"][has], km[has], KM_ABS + RATE_REL * km[has]),
+        ratio(m["mean_journey_km"][has], km[has], SUMMARY_KM + KM_ABS + RATE_REL * km[has]),
         lambda i: "placements.csv: a mean journey is not the pupil-weighted mean of placements.parquet's",
     )
 

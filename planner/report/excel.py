@@ -19,7 +19,6 @@ from planner.report.style import ATTRIBUTION_FULL
 from planner.report.summaries import project_refs
 from planner.runfolder import FEES_PREFIX, INCOME_PREFIX, RunTables
 
-EXCEL_MAX_ROWS = 1_048_575  # rows below the header row
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 GBP = '"£"#,##0'
 PUPILS = "#,##0.0"
@@ -43,8 +42,8 @@ SHEETS: list[tuple[str, str, str]] = [
     (
         "Placements",
         "placements",
-        "Pupils by year, district of home, need group, phase and setting (summed over the "
-        "home zones of each district; placements.csv has them by zone).",
+        "Pupils by year, district of home, need group, phase and setting type, with their mean journey "
+        "(placements.csv has them by setting, placements.parquet by home zone and setting).",
     ),
 ]
 
@@ -137,12 +136,14 @@ def _value(v: Any) -> Any:
     return v
 
 
-def placements_by_district(placements: pd.DataFrame) -> pd.DataFrame:
-    """Placements summed over the home zones of each district; journey as the pupil-weighted mean."""
-    p = placements.assign(pupil_km=placements["pupils"] * placements["journey_km"].fillna(0))
-    keys = ["year", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county"]
+def placements_by_type(placements: pd.DataFrame) -> pd.DataFrame:
+    """Pupils by year, home district, need group, phase and setting type (in or out of county), with their mean
+    journey: a sheet of a few thousand rows at any zone level (placements.csv has them by setting)."""
+    keys = ["year", "district_id", "need_group", "phase", "setting_type", "out_of_county"]
+    p = placements.assign(pupil_km=placements["pupils"] * placements["journey_km"])
     g = p.groupby(keys, as_index=False)[["pupils", "pupil_km"]].sum()
-    g["journey_km"] = np.where(g["pupils"] > 0, g["pupil_km"] / g["pupils"].where(g["pupils"] > 0), np.nan)
+    g["mean_journey_km"] = (g["pupil_km"] / g["pupils"].where(g["pupils"] > 0)).round(1)
+    g["pupils"] = g["pupils"].round(3)
     return g.drop(columns="pupil_km")
 
 
@@ -241,12 +242,7 @@ def write_workbook(run: RunTables, path: str | Path, *, district_names: dict[str
             df = project_refs(df)
             df = df[["ref", *[c for c in df.columns if c != "ref"]]]
         if name == "placements":
-            df = placements_by_district(df)
-            if len(df) > EXCEL_MAX_ROWS:  # never, for Norfolk; Excel would refuse the sheet
-                df = df.groupby(["year", "district_id", "need_group", "phase", "setting_type"], as_index=False)[
-                    "pupils"
-                ].sum()
-                what += " Too many rows for Excel: summed over settings of each type."
+            df = placements_by_type(df)
         if district_names and "district_id" in df.columns:
             i = list(df.columns).index("district_id")
             df = df.copy()

@@ -1,8 +1,8 @@
 """The run as a GeoPackage for a GIS team (QGIS, ArcGIS), in British National Grid (EPSG:27700).
 
 Layers (README lists them):
-- zones: one feature per home zone and year: specialist pupils, those placed in independent or out-of-county
-  settings (unmet local need), and their mean journey (road km);
+- zones: one feature per home zone, with for each year (suffix _YYYY) its specialist pupils, those placed in
+  independent or out-of-county settings (unmet_YYYY: unmet local need) and their mean journey (km_YYYY, road km);
 - districts: the districts, for labels and outlines;
 - settings: one point per setting in the county and year it has places or pupils: places and pupils;
 - projects: one point per commitment and built option: type, places, opening year, capital cost.
@@ -30,23 +30,14 @@ def _points(df: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def zones_layer(geo: Geography, placements: pd.DataFrame, years: list[int]) -> gpd.GeoDataFrame:
-    zones = geo.zones[["zone_id", "zone_name", "district_id", "geometry"]]
-    rows = []
+    """Each zone once (the boundary is not repeated per year), with its measures by year as columns."""
+    zones = geo.zones[["zone_id", "zone_name", "district_id", "geometry"]].set_index("zone_id")
     for t in years:
-        m = zone_measures(placements, t, zones["zone_id"]).reset_index()
-        rows.append(
-            pd.DataFrame(
-                {
-                    "zone_id": m["zone_id"],
-                    "year": t,
-                    "specialist_pupils": m["pupils"],
-                    "unmet_local_need": m["independent_or_ooc"],
-                    "mean_journey_km": m["mean_journey_km"],
-                }
-            )
-        )
-    measures = pd.concat(rows, ignore_index=True)
-    return gpd.GeoDataFrame(zones.merge(measures, on="zone_id"), geometry="geometry", crs=BNG)
+        m = zone_measures(placements, t, zones.index)
+        zones[f"pupils_{t}"] = m["pupils"].round(2)
+        zones[f"unmet_{t}"] = m["independent_or_ooc"].round(2)
+        zones[f"km_{t}"] = m["mean_journey_km"].round(1)
+    return gpd.GeoDataFrame(zones.reset_index(), geometry="geometry", crs=BNG)
 
 
 def write_geopackage(geo: Geography, tables: dict[str, pd.DataFrame], years: list[int], path: Path) -> Path:

@@ -123,9 +123,10 @@ def footer_html() -> str:
 
 
 def bokeh_parts(model: Any) -> tuple[str, str, str]:
-    """(head, script, div) to embed a bokeh model in a page with its JavaScript inlined (no network)."""
+    """(head, script, div) to embed a bokeh model in a page with its JavaScript inlined (no network): the core and
+    widgets only, as map.html has them (the GL, table and MathJax bundles the map does not use would add 2.3 MB)."""
     from bokeh.embed import components
-    from bokeh.resources import INLINE
+    from bokeh.resources import Resources
 
     script, div = components(model)
-    return INLINE.render(), script, div
+    return Resources(mode="inline", components=["bokeh", "bokeh-widgets"]).render(), script, div

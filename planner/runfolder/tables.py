@@ -49,7 +49,8 @@ RUN_TABLES: dict[str, tuple[str, ...] | None] = {
     "kpis": KPI_COLUMNS,
 }
 # placements.parquet holds every row (year x zone x need group x phase x setting); placements.csv the same pupils
-# by district, the size an officer opens in Excel at any zone level (folders of format 1 have the full CSV only)
+# by district, to 0.001 pupil and 0.1 km, the size an officer opens in Excel at any zone level (folders of format 1
+# have the full CSV only)
 PLACEMENT_SUMMARY_COLUMNS = (
     "year", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county", "pupils",
     "mean_journey_km",
@@ -64,9 +65,11 @@ class RunFolderError(ValueError):
 
 
 def placements_by_district(placements: pd.DataFrame) -> pd.DataFrame:
-    """Pupils by year, home district, need group, phase and setting, with their mean journey (road km)."""
+    """Pupils by year, home district, need group, phase and setting (to 0.001 pupil; smaller rows left out), with
+    their mean journey (road km, to 0.1 km)."""
     keys = list(PLACEMENT_SUMMARY_COLUMNS[:7])
     p = placements.assign(pupil_km=placements["pupils"] * placements["journey_km"])
     out = p.groupby(keys, sort=True)[["pupils", "pupil_km"]].sum().reset_index()
-    out["mean_journey_km"] = out["pupil_km"] / out["pupils"].where(out["pupils"] > 0)
-    return out[list(PLACEMENT_SUMMARY_COLUMNS)]
+    out["mean_journey_km"] = (out["pupil_km"] / out["pupils"].where(out["pupils"] > 0)).round(1)
+    out["pupils"] = out["pupils"].round(3)
+    return out.loc[out["pupils"] > 0, list(PLACEMENT_SUMMARY_COLUMNS)].reset_index(drop=True)

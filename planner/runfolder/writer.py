@@ -115,7 +115,8 @@ class RunWriter:
         """Every run table as CSV; the placements in full as Parquet, and by district as CSV."""
         for name in RUN_TABLES:
             if name == "placements":
-                tables[name].to_parquet(self.tmp / "placements.parquet", index=False)
+                full = tables[name].astype({"pupils": "float32", "journey_km": "float32"})  # 7 digits: ample
+                full.to_parquet(self.tmp / "placements.parquet", index=False, compression="zstd")
                 self.table(name, placements_by_district(tables[name]))
             else:
                 self.table(name, tables[name])
