@@ -55,6 +55,8 @@ def _row_label(spec: schema.TableSpec, raw: pd.DataFrame, i: int) -> str | None:
 def _cell(col: schema.Column, v: str) -> tuple[object, tuple[str, str] | None]:
     """A cell's typed value, or (None, (problem, fix)) when it is not valid."""
     unit = f" ({col.unit})" if col.unit else ""
+    if v.lower() in _EMPTY and col.optional:
+        return col.default, None
     if v.lower() in _EMPTY:
         return None, (None if col.nullable else ("the value is empty", f"fill in {col.name}{unit}"))
     if col.kind in ("int", "float"):
@@ -148,6 +150,8 @@ def _match_columns(spec: schema.TableSpec, raw: pd.DataFrame, findings: Findings
 def _raw(folder: Path, spec: schema.TableSpec, findings: Findings) -> pd.DataFrame | None:
     """The file's cells as text, or None (with a problem) when it cannot be read as a table."""
     path = folder / spec.file
+    if not path.exists() and spec.optional:
+        return pd.DataFrame({c.name: pd.Series(dtype=str) for c in spec.columns})
     if not path.exists():
         findings.add(
             DataError(
@@ -197,12 +201,14 @@ def read_table(folder: Path, spec: schema.TableSpec, findings: Findings | None =
     before = len(found.problems)
     raw = _raw(folder, spec, found)
     raw = _without_blank_rows(spec, raw, found) if raw is not None else None
-    if raw is not None and raw.empty and not spec.may_be_empty:
+    if raw is not None and raw.empty and not (spec.may_be_empty or spec.optional):
         found.add(DataError(spec.file, "the file has a header but no rows", "add the data rows"))
         raw = None
     if raw is not None:
         for col in spec.columns:
-            if col.name not in raw.columns:
+            if col.name not in raw.columns and col.optional:
+                raw[col.name] = ""  # every row takes the column's default
+            elif col.name not in raw.columns:
                 unit = f" ({col.unit})" if col.unit else ""
                 found.add(
                     DataError(

@@ -33,6 +33,14 @@ class PlanningData:
     capital_budget: pd.DataFrame
     parameters: pd.Series
     reconciliation: pd.DataFrame
+    suitability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placement_shares: pd.DataFrame = field(default_factory=pd.DataFrame)
+    journeys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    zone_need_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
+    spending_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    deficit_contributions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    published_forecasts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    transport_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_hash: str = ""
     warnings: list[str] = field(default_factory=list)
 
