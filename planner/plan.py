@@ -122,7 +122,10 @@ def plan(
     progress(f"[{name}] inputs: {inp.summary()} ({timings['inputs_seconds']:.1f} s)")
     t = time.perf_counter()
     ix = build_index(inp, continuity="continuity" not in without)
-    m = build_model(ix, drop=[w for w in without if w not in (*RELAXABLE, "continuity")])
+    drop = [w for w in without if w not in (*RELAXABLE, "continuity")]
+    if not inp.balance_test:  # sufficiency only: the budget path is reported, not held
+        drop.append("high_needs_balance")
+    m = build_model(ix, drop=drop)
     timings["build_seconds"] = time.perf_counter() - t
     progress(
         f"[{name}] model built: {m.nvariables()} variables, {m.nconstraints()} constraints "

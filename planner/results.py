@@ -16,6 +16,7 @@ from planner.model.index import ModelIndex, placements_from_new
 from planner.runfolder import (
     FEES_PREFIX,
     INCOME_PREFIX,
+    LINE_PREFIX,
     PLACEMENT_COLUMNS,
     PROJECT_COLUMNS,
     PROJECT_YEAR_COLUMNS,
@@ -30,11 +31,16 @@ def _values(var: pyo.Var) -> dict:
     return {k: (v.value or 0.0) for k, v in var.items()}
 
 
+def _places(m: pyo.ConcreteModel) -> dict:
+    """Places of range projects by (project, year): whole numbers (the solver meets integrality to about 1e-6)."""
+    return {k: float(round(v)) for k, v in _values(m.Places).items()}
+
+
 def capacity_by_year(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd.DataFrame:
     """Places of every setting each planning year: existing, committed and from chosen projects."""
     cap = inp.capacity.pivot(index="setting_id", columns="year", values="places")[ix.years].copy()
     opened = _values(m.Open)
-    places = _values(m.Places)
+    places = _places(m)
     pr = inp.projects
     for (j, i), v in opened.items():
         if v < 0.5:
@@ -76,7 +82,7 @@ def projects_table(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd
             )
         )
     opened = _values(m.Open)
-    places = _values(m.Places)
+    places = _places(m)
     pr = inp.projects
     meta = inp.options_meta
     for j in range(ix.n_projects):
@@ -128,7 +134,7 @@ def project_years(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> pd.
     """Places open and capital spent, by built option and year (capital of places open in year z is spent
     evenly over the lead-time years before z, as in the capital budget constraint)."""
     opened = _values(m.Open)
-    places = _values(m.Places)
+    places = _places(m)
     pr = inp.projects
     rows = []
     for j in range(ix.n_projects):
@@ -222,10 +228,21 @@ def settings_by_year(inp: ModelInputs, placements: pd.DataFrame, capacity: pd.Da
     return out[keep][list(SETTING_YEAR_COLUMNS)].sort_values(["setting_id", "year"]).reset_index(drop=True)
 
 
+def _place_funding(inp: ModelInputs, sby: pd.DataFrame, t: int) -> float:
+    """Place funding the council pays in year t: every place but the existing places of settings whose place
+    funding the DfE deducts and pays directly (academies), which are outside both sides of the budget."""
+    s = sby[sby["year"] == t]
+    recouped = inp.settings["places"].where(~inp.settings["place_funding_by_la"].astype(bool), 0.0).fillna(0.0)
+    charged = s["places"].fillna(0) - s["setting_id"].map(recouped).fillna(0.0).to_numpy()
+    pf = inp.unit_costs.xs(t, level="year")["place_funding"]
+    return float((charged * s["setting_type"].map(pf).to_numpy()).sum())
+
+
 def budget_table(
     inp: ModelInputs, sby: pd.DataFrame, placements: pd.DataFrame, proj_years: pd.DataFrame
 ) -> pd.DataFrame:
-    """The high-needs budget path, with transport and capital on their own lines outside the balance."""
+    """The high-needs budget path, with transport and capital on their own lines outside the balance; DfE
+    contributions to the deficit lower the cumulative deficit, not the in-year balance."""
     years = [inp.base_year, *inp.years]
     uc = inp.unit_costs
     inc = inp.income.pivot(index="year", columns="line", values="amount").reindex(years)
@@ -233,32 +250,34 @@ def budget_table(
     deficit = float(inp.opening_deficit)
     for t in years:
         s = sby[sby["year"] == t]
-        pf = float((s["places"].fillna(0) * [uc.loc[(st, t), "place_funding"] for st in s["setting_type"]]).sum())
+        pf = _place_funding(inp, sby, t)
         fees = {}
         for st in sorted(uc.index.get_level_values(0).unique()):
             ss = s[s["setting_type"] == st]
             fees[f"{FEES_PREFIX}{st}"] = float(ss["pupils"].sum() * uc.loc[(st, t), "top_up"])
-        other = float(inp.other_spending[t])
-        spending = pf + sum(fees.values()) + other
+        lines = inp.other_lines.loc[t]
+        spending = pf + sum(fees.values()) + float(lines.sum())
         income = float(inc.loc[t].sum())
         balance = income - spending
-        deficit = deficit - balance
+        contribution = float(inp.deficit_contributions.get(t, 0.0))
+        deficit = deficit - balance - contribution
         p = placements[placements["year"] == t]
-        transport = float((p["pupils"] * p["journey_km"]).sum() * inp.transport_per_km[t])
-        cap_spent = float(proj_years.loc[proj_years["year"] == t, "capital_spent"].sum())
+        transport = float((p["pupils"] * inp.transport.in_year(p["journey_km"], p["setting_type"], t)).sum())
         row = {
             "year": t,
             **{f"{INCOME_PREFIX}{k}": float(v) for k, v in inc.loc[t].items()},
             "income_total": income,
             "place_funding": pf,
             **fees,
-            "other_high_needs": other,
+            **{f"{LINE_PREFIX}{k}": float(v) for k, v in lines.items()},
+            "other_high_needs": float(lines.sum()),
             "spending_total": spending,
             "in_year_balance": balance,
+            "dfe_deficit_contributions": contribution,
             "cumulative_deficit": deficit,
-            "shortfall": max(0.0, -balance) if t in inp.target_years else 0.0,
+            "shortfall": max(0.0, -balance) if t in inp.target_years and inp.balance_test else 0.0,
             "transport_general_fund": transport,
-            "capital_spent_options": cap_spent,
+            "capital_spent_options": float(proj_years.loc[proj_years["year"] == t, "capital_spent"].sum()),
             "capital_budget": float(inp.capital_budget.get(t, 0.0)) if t > inp.base_year else 0.0,
         }
         rows.append(row)

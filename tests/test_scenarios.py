@@ -98,6 +98,8 @@ def test_scenario_page_lists_every_key_with_its_default() -> None:
         cell = doc[key]
         if default is None:
             assert cell.startswith("none"), (key, cell)
+        elif isinstance(default, bool):
+            assert cell.startswith(f"`{str(default).lower()}`"), (key, cell)
         elif isinstance(default, str):
             assert cell.startswith(f'`"{default}"`'), (key, cell)
         elif isinstance(default, list | dict):

@@ -21,6 +21,7 @@ class AppliedScenario:
     scenario: Scenario
     target_year: int
     horizon_end: int
+    transfer_cut: pd.Series  # year -> GBP by which the scenario cuts the schools-block transfer (data - scenario)
 
     @property
     def years(self) -> list[int]:
@@ -39,18 +40,53 @@ def apply_scenario(data: PlanningData, scen: Scenario, target_year: int | None =
     override that does not fit the data."""
     target, horizon = resolve_years(data, scen, target_year)
     _check_ids(data, scen)
+    params = _parameters(data, scen)
+    grown = _grown_income(data.income, params, scen)
+    income = _income(grown, scen)
     applied = replace(
         data,
-        parameters=_parameters(data, scen),
+        parameters=params,
         phases=_phases(data, scen),
         plans=_plans(data, scen),
         unit_costs=_unit_costs(data, scen),
-        income=_income(data, scen),
+        income=income,
         capital_budget=_capital_budget(data, scen),
         commitments=_commitments(data, scen),
         options=_options(data, scen),
+        deficit_contributions=_deficit_contributions(data, scen),
     )
-    return AppliedScenario(applied, scen, target, horizon)
+    return AppliedScenario(applied, scen, target, horizon, _transfer_cut(grown, income))
+
+
+TRANSFER_LINE = "schools_block_transfer"  # the income line a spending line's transfer_counterpart follows
+
+
+def _transfer_cut(before: pd.DataFrame, after: pd.DataFrame) -> pd.Series:
+    """By year, how much less schools-block transfer the scenario has than the data."""
+    by_year = [df[df["line"] == TRANSFER_LINE].set_index("year")["amount"].astype(float) for df in (before, after)]
+    return by_year[0].sub(by_year[1], fill_value=0.0).rename("transfer_cut")
+
+
+def _grown_income(income: pd.DataFrame, params: pd.Series, scen: Scenario) -> pd.DataFrame:
+    """Income lines marked `dsg` grow after the last published year at the scenario's rate (low, central, high in
+    parameters.csv): amount[t] = amount[last] x (1 + g)^(t - last)."""
+    inc = income.copy()
+    grows = inc["growth"] == "dsg"
+    if not grows.any():
+        return inc
+    key = f"income_growth_{scen.income_growth}"
+    for name in ("income_last_published_year", key):
+        if name not in params.index:
+            raise scen.error("income_growth", f"parameters.csv has no '{name}' row, which lines marked dsg in "
+                             "income.csv need", f"add the '{name}' row to parameters.csv")  # fmt: skip
+    last, g = int(params["income_last_published_year"]), float(params[key])
+    for line in inc.loc[grows, "line"].unique():
+        rows = grows & (inc["line"] == line)
+        at_last = inc.loc[rows & (inc["year"] == last), "amount"]
+        if len(at_last):
+            later = rows & (inc["year"] > last)
+            inc.loc[later, "amount"] = float(at_last.iloc[0]) * (1 + g) ** (inc.loc[later, "year"] - last)
+    return inc
 
 
 def resolve_years(data: PlanningData, scen: Scenario, target_year: int | None) -> tuple[int, int]:
@@ -127,6 +163,8 @@ def _parameters(data: PlanningData, scen: Scenario) -> pd.Series:
         params["discount_rate"] = scen.discount_rate
     if scen.capital_charge_rate is not None:
         params["capital_charge_rate"] = scen.capital_charge_rate
+    if scen.occupancy_margin is not None:
+        params["occupancy_margin"] = scen.occupancy_margin
     return params
 
 
@@ -162,8 +200,8 @@ def _unit_costs(data: PlanningData, scen: Scenario) -> pd.DataFrame:
     return uc
 
 
-def _income(data: PlanningData, scen: Scenario) -> pd.DataFrame:
-    inc = data.income.copy()
+def _income(income: pd.DataFrame, scen: Scenario) -> pd.DataFrame:
+    inc = income.copy()
     lines = set(inc["line"])
     for line, by_year in scen.income.items():
         if line not in lines:
@@ -183,6 +221,7 @@ def _income(data: PlanningData, scen: Scenario) -> pd.DataFrame:
 
 
 def _capital_budget(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    """Capital by year and line; a scenario's capital_budget replaces a year's total (as one line, 'scenario')."""
     cap = data.capital_budget.copy()
     for y, v in scen.capital_budget.items():
         m = cap["year"] == y
@@ -192,9 +231,27 @@ def _capital_budget(data: PlanningData, scen: Scenario) -> pd.DataFrame:
                 "year not in capital_budget.csv",
                 f"use years {cap['year'].min()}-{cap['year'].max()}",
             )
-        cap.loc[m, "amount"] = v
+        row = cap[m].iloc[[0]].assign(line="scenario", amount=float(v), basis="estimate", source=scen.where())
+        cap = pd.concat([cap[~m], row], ignore_index=True)
     cap["amount"] = cap["amount"].astype(float) * scen.capital_budget_scale
-    return cap
+    return cap.sort_values(["year", "line"]).reset_index(drop=True)
+
+
+def _deficit_contributions(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    """DfE contributions to the cumulative deficit, with the scenario's replacements (0 suspends one)."""
+    dc = data.deficit_contributions.copy()
+    lines = set(dc["line"])
+    for line, by_year in scen.deficit_contributions.items():
+        if line not in lines:
+            raise scen.error(f"deficit_contributions.{line}", "unknown line",
+                             f"use one of {sorted(lines) or '(none: deficit_contributions.csv is empty)'}")  # fmt: skip
+        for y, v in by_year.items():
+            m = (dc["line"] == line) & (dc["year"] == y)
+            if not m.any():
+                raise scen.error(f"deficit_contributions.{line}.{y}", "year not in deficit_contributions.csv",
+                                 "use a year the file has for the line")  # fmt: skip
+            dc.loc[m, "amount"] = float(v)
+    return dc
 
 
 def _commitments(data: PlanningData, scen: Scenario) -> pd.DataFrame:

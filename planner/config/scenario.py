@@ -11,9 +11,9 @@ from __future__ import annotations
 import tomllib
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 SCENARIO_DOC = "docs/scenarios.md"
@@ -23,6 +23,7 @@ Num = Annotated[float, Field(strict=True)]
 NonNeg = Annotated[float, Field(strict=True, ge=0)]
 Rate = Annotated[float, Field(strict=True, ge=0, le=0.15)]  # a yearly rate: 0.035 for 3.5%
 Whole = Annotated[int, Field(strict=True)]
+Margin = Annotated[float, Field(strict=True, gt=0.5, le=1.0)]
 
 # how a scenario's keys combine with those of the scenarios it extends
 MERGED_TABLES = (
@@ -86,6 +87,18 @@ class Scenario(BaseModel):
     forbid_options: list[str] = Field(default_factory=list, description="option ids (or site ids) never built")
     commitment_delays: dict[str, Whole] = Field(default_factory=dict, description="project id -> years late")
     cancel_commitments: list[str] = Field(default_factory=list, description="project ids not delivered")
+    income_growth: Literal["low", "central", "high"] = Field(
+        "central", description="growth of the core high-needs block after its last published year (parameters.csv)"
+    )
+    deficit_contributions: dict[str, dict[int, NonNeg]] = Field(
+        default_factory=dict, description="DfE contributions to the cumulative deficit replaced: line -> {year: GBP}"
+    )
+    occupancy_margin: Margin | None = Field(
+        None, description="places filled to at most this share (default: parameters.csv occupancy_margin, else 1)"
+    )
+    balance_test: StrictBool = Field(
+        True, description="false: plan for sufficiency only, without the in-year balance of the high-needs budget"
+    )
 
     source: str = Field("", exclude=True, description="the file the scenario came from")
 

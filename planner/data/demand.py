@@ -2,7 +2,8 @@
 
 County demand for specialist places = children with plans (the projection) x the share of each need group and
 phase in a specialist placement in the base year. It is apportioned to zones by children aged 15 and under
-(Census 2021): an estimate, since no public source gives plans by small area.
+(Census 2021): an estimate, since no public source gives plans by small area; a council with its own counts by
+zone and need group gives them in zone_need_weights.csv.
 """
 
 from __future__ import annotations
@@ -34,8 +35,14 @@ def county_demand(data: PlanningData, projection: str, scale: float = 1.0) -> pd
     return out.reset_index(drop=True)
 
 
-def zone_weights(data: PlanningData) -> pd.Series:
-    """Each zone's share of the county's children aged 15 and under."""
+def zone_weights(data: PlanningData, need_group: str | None = None) -> pd.Series:
+    """Each zone's share of the county's demand of a need group: its weight in zone_need_weights.csv where the data
+    give the group, else its share of the county's children aged 15 and under."""
+    znw = data.zone_need_weights
+    if need_group is not None and len(znw) and (znw["need_group"] == need_group).any():
+        w = znw[znw["need_group"] == need_group].set_index("zone_id")["weight"].astype(float)
+        w = w.reindex(data.zones["zone_id"]).fillna(0.0)
+        return w / w.sum()
     kids = data.zones.set_index("zone_id")["children_0_15"]
     return kids / kids.sum()
 
@@ -43,7 +50,10 @@ def zone_weights(data: PlanningData) -> pd.Series:
 def zone_demand(data: PlanningData, projection: str, scale: float = 1.0) -> pd.DataFrame:
     """Specialist demand by zone, need group, phase and year (pupils, fractional)."""
     county = county_demand(data, projection, scale)
-    w = zone_weights(data)
-    out = county.merge(pd.DataFrame({"zone_id": w.index, "weight": w.to_numpy()}), how="cross")
+    weights = pd.concat(
+        [zone_weights(data, g).rename("weight").rename_axis("zone_id").reset_index().assign(need_group=g)
+         for g in data.need_groups["need_group"]]
+    )  # fmt: skip
+    out = county.merge(weights, on="need_group")
     out["demand"] = out["demand"] * out["weight"]
     return out[["zone_id", "need_group", "phase", "year", "demand"]]

@@ -16,6 +16,7 @@ import pandas as pd
 from planner.config import Scenario
 from planner.data.geography import serves_phase
 from planner.data.schema import STATE_TYPES
+from planner.inputs.transport import TransportCosts
 
 RELAXABLE = ("reach", "suitability")
 
@@ -41,19 +42,35 @@ def _nearest(km: np.ndarray, allowed: np.ndarray, cand: np.ndarray, n: int) -> n
     return rank < n
 
 
+@dataclass
+class Reach:
+    """The longest journey to a state setting for a phase: in road km, and in minutes where the phase sets a limit
+    in minutes and a council's journeys.csv gives the pair's minutes."""
+
+    km: float
+    minutes: float | None = None
+
+    def within(self, km: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+        by_km = km <= self.km + 1e-9
+        if self.minutes is None or pd.isna(self.minutes):
+            return by_km
+        return np.where(np.isnan(minutes), by_km, minutes <= self.minutes + 1e-9)
+
+
 def allowed_arcs(
     km: np.ndarray,
+    minutes: np.ndarray,
     suitable: np.ndarray,
     settings: pd.DataFrame,
     top_up: np.ndarray,
-    reach: float,
+    reach: Reach,
     scen: Scenario,
     relax: tuple[str, ...],
 ) -> np.ndarray:
     """Zones x settings: where a new entrant of one (need group, phase) may be placed."""
     s_types = settings["setting_type"].to_numpy()
     unlimited = settings["places"].isna().to_numpy()
-    reach_ok = (km <= reach + 1e-9) | ~np.isin(s_types, STATE_TYPES)[None, :] | ("reach" in relax)
+    reach_ok = reach.within(km, minutes) | ~np.isin(s_types, STATE_TYPES)[None, :] | ("reach" in relax)
     allowed = suitable[None, :] & reach_ok
     # an independent place that costs at least the unlimited fallback in fees and in total is never chosen
     fallback = suitable & unlimited
@@ -89,8 +106,8 @@ class CohortArcs:
     """Cohorts, their arcs (with base-year pupils) and legacy placements (base year only)."""
 
     cohorts: pd.DataFrame  # index cohort: zone_id, district_id, need_group, phase, stay_rate
-    arcs: pd.DataFrame  # index arc: cohort, setting_id, road_km, base_pupils
-    legacy: pd.DataFrame  # cohort, setting_id, road_km, base_pupils
+    arcs: pd.DataFrame  # index arc: cohort, setting_id, road_km, base_pupils, transport_gbp
+    legacy: pd.DataFrame  # cohort, setting_id, road_km, base_pupils, transport_gbp
 
 
 class ArcCollector:
@@ -129,7 +146,8 @@ class ArcCollector:
             if len(l_idx):
                 self.legacy.append(self._frame(cid, l_idx, km[zi], base_pupils[zi]))
 
-    def result(self) -> CohortArcs:
+    def result(self, transport: TransportCosts, setting_types: pd.Series) -> CohortArcs:
+        """The cohorts and arcs collected; each arc with its pupil's yearly transport at base-year prices."""
         cohorts = pd.DataFrame(
             self.rows, columns=["cohort", "zone_id", "district_id", "need_group", "phase", "stay_rate"]
         ).set_index("cohort")
@@ -140,4 +158,7 @@ class ArcCollector:
             if self.legacy
             else pd.DataFrame(columns=["cohort", "setting_id", "road_km", "base_pupils"])
         )
+        for df in (arcs, legacy):
+            km = df["road_km"].to_numpy(dtype=float)
+            df["transport_gbp"] = transport.per_pupil(km, df["setting_id"].map(setting_types).to_numpy())
         return CohortArcs(cohorts, arcs, legacy)

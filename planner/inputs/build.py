@@ -19,7 +19,8 @@ from planner.data.demand import county_demand, specialist_share, zone_weights
 from planner.inputs import arcs as arc_rules
 from planner.inputs import base_year, money
 from planner.inputs.projects import projects_table
-from planner.inputs.settings import available, places_by_year, road_km, settings_table
+from planner.inputs.settings import available, journeys, places_by_year, settings_table
+from planner.inputs.transport import TransportCosts, transport_costs
 
 
 @dataclass
@@ -42,19 +43,28 @@ class ModelInputs:
     #   first_opening; a project opens in one year from first_opening to the horizon, or not at all
     forced_options: list[str]
     unit_costs: pd.DataFrame  # index (setting_type, year): place_funding, top_up
-    transport_per_km: pd.Series  # year -> GBP per pupil per road km (one way) per year
+    transport: TransportCosts  # GBP a year of a pupil's journeys by km and setting type, growth by year
     income: pd.DataFrame  # year, line, amount
-    other_spending: pd.Series  # year -> GBP of high-needs spending the model does not place
+    other_lines: pd.DataFrame  # year x line: GBP of high-needs spending the model does not place
     capital_budget: pd.Series  # year -> GBP
     discount: pd.Series  # year -> factor
     capital_charge_rate: float
     deficit_after_base: float  # cumulative deficit at the end of the base year
     opening_deficit: float  # cumulative deficit at the start of the base year
     phase_ages: dict[str, tuple[int, int]]  # phase -> (min_age, max_age)
+    deficit_contributions: pd.Series = field(default_factory=pd.Series)  # year -> GBP off the cumulative deficit
+    placement_shares: pd.DataFrame = field(default_factory=pd.DataFrame)  # setting_type, need_group, max_share
+    occupancy_margin: float = 1.0  # places filled to at most this share
+    balance_test: bool = True  # the high-needs budget balances in-year from the target year (else reported only)
     base_budget: dict[str, float] = field(default_factory=dict)
     non_specialist: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, placement_type, pupils
     options_meta: pd.DataFrame = field(default_factory=pd.DataFrame)  # option rows from the data
     commitments: pd.DataFrame = field(default_factory=pd.DataFrame)  # with scenario delays applied
+
+    @property
+    def other_spending(self) -> pd.Series:
+        """Year -> GBP of high-needs spending the model does not place (all lines)."""
+        return self.other_lines.sum(axis=1)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -96,7 +106,7 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     placed = data.placed_phases
 
     settings = settings_table(data)
-    km = road_km(data, settings)
+    km, minutes = journeys(data, settings)
     unit_costs = money.unit_costs_by_year(data, all_years)
     share = specialist_share(data)
     demand_c = county_demand(data, scen.demand_projection)
@@ -110,26 +120,27 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     by_gp = base_year.pupils_by_need_phase(data, settings, suitable, counts)
     gravity = np.exp(-km / float(data.parameters["base_allocation_decay_km"]))
     zones = data.zones.reset_index(drop=True)
-    w = zone_weights(data).reindex(zones["zone_id"]).to_numpy()
     top_up0 = unit_costs.xs(base, level="year")["top_up"].reindex(settings["setting_type"]).to_numpy()
     can_open = available(settings, data, horizon)
     collect = arc_rules.ArcCollector(zones, settings.index.to_numpy())
-    x0_total = x0_km = 0.0
+    x0_all = np.zeros_like(km)
     for g, p in suitable:
         total = (
             float(counts.xs((g, p), level=("need_group", "phase")).sum())
             if (g, p) in {(a, b) for _t, a, b in counts.index}
             else 0.0
         )
+        w = zone_weights(data, g).reindex(zones["zone_id"]).to_numpy()
         x0 = base_year.home_zone_pupils(total, w, by_gp[(g, p)], gravity)
-        x0_total += x0.sum()
-        x0_km += (x0 * km).sum()
-        allowed = arc_rules.allowed_arcs(
-            km, suitable[(g, p)] & can_open, settings, top_up0, float(phases.loc[p, "max_journey_km"]), scen, relax
-        )
+        x0_all += x0
+        reach = arc_rules.Reach(float(phases.loc[p, "max_journey_km"]), phases.loc[p, "max_journey_minutes"])
+        allowed = arc_rules.allowed_arcs(km, minutes, suitable[(g, p)] & can_open, settings, top_up0, reach, scen,
+                                         relax)  # fmt: skip
         stay = float(phases.loc[p, "stay_rate"])
         collect.add(g, p, stay, share.get((g, p), 0.0) > 0, allowed, km, x0)
-    found = collect.result()
+    s_types = np.broadcast_to(settings["setting_type"].to_numpy()[None, :], km.shape)
+    transport = transport_costs(data, x0_all.ravel(), km.ravel(), s_types.ravel(), all_years)
+    found = collect.result(transport, settings["setting_type"])
     cohorts = found.cohorts
     stay_c = cohorts["stay_rate"]
     leg0 = found.legacy
@@ -139,12 +150,11 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     )
     demand = _zone_demand(cohorts, demand_c, all_years, data, legacy)
 
-    transport = money.transport_rate(data, x0_total, x0_km, all_years)
     income = money.income_by_year(data, all_years)
-    other = money.other_spending(data, demand_c.groupby("year")["demand"].sum(), all_years)
-    budget0 = money.base_year_budget(
-        data, settings, unit_costs, income, other, float(transport[base] * x0_km), x0_total
-    )
+    non_specialist = money.non_specialist_pupils(data, share, all_years)
+    other = money.other_spending(data, non_specialist, applied.transfer_cut, all_years)
+    base_transport = float((x0_all * transport.per_pupil(km, s_types)).sum())
+    budget0 = money.base_year_budget(data, settings, unit_costs, income, other, base_transport, float(x0_all.sum()))
     opening = float(data.parameters["opening_deficit"])
     return ModelInputs(
         base_year=base,
@@ -161,9 +171,9 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
         projects=projects_table(data, scen, years, horizon),
         forced_options=list(scen.force_options),
         unit_costs=unit_costs,
-        transport_per_km=transport,
+        transport=transport,
         income=income,
-        other_spending=other,
+        other_lines=other,
         capital_budget=money.capital_by_year(data, years),
         discount=money.discount_factors(data, all_years),
         capital_charge_rate=float(data.parameters["capital_charge_rate"]),
@@ -171,7 +181,11 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
         opening_deficit=opening,
         phase_ages={p: (int(phases.loc[p, "min_age"]), int(phases.loc[p, "max_age"])) for p in placed},
         base_budget=budget0,
-        non_specialist=money.non_specialist_pupils(data, share, all_years),
+        non_specialist=non_specialist,
+        deficit_contributions=money.deficit_contributions_by_year(data, all_years),
+        placement_shares=data.placement_shares[["setting_type", "need_group", "max_share"]],
+        occupancy_margin=float(data.parameters.get("occupancy_margin", 1.0)),
+        balance_test=scen.balance_test,
         options_meta=data.options.set_index("option_id"),
         commitments=data.commitments,
     )
@@ -181,10 +195,10 @@ def _zone_demand(
     cohorts: pd.DataFrame, demand_c: pd.DataFrame, years: list[int], data: PlanningData, legacy: pd.DataFrame
 ) -> pd.DataFrame:
     """Demand of every cohort each year (its zone's share of the county's), and its pupils on legacy pairs."""
-    w = zone_weights(data)
     dem = demand_c[demand_c["year"].isin(years)]
     cz = cohorts.reset_index().merge(dem, on=["need_group", "phase"])
-    cz["demand"] = cz["demand"] * cz["zone_id"].map(w)
+    weights = {g: zone_weights(data, g) for g in cz["need_group"].unique()}
+    cz["demand"] = cz["demand"] * [weights[g][z] for g, z in zip(cz["need_group"], cz["zone_id"], strict=True)]
     demand = cz[["cohort", "year", "demand"]].copy()
     leg_sum = legacy.groupby(["cohort", "year"])["pupils"].sum()
     demand["legacy"] = pd.MultiIndex.from_frame(demand[["cohort", "year"]]).map(leg_sum.to_dict()).fillna(0.0)

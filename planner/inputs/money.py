@@ -9,24 +9,14 @@ from planner.data import PlanningData
 
 
 def unit_costs_by_year(data: PlanningData, years: list[int]) -> pd.DataFrame:
-    """Place funding and top-up by (setting_type, year), grown at unit_cost_growth from the base year."""
-    uc = data.unit_costs.set_index("setting_type")[["place_funding", "top_up"]].astype(float)
-    g = float(data.parameters["unit_cost_growth"])
+    """Place funding and top-up by (setting_type, year), grown from the base year at the type's growth in
+    unit_costs.csv (else unit_cost_growth)."""
+    uc = data.unit_costs.set_index("setting_type")
+    g = uc["growth"].astype(float).fillna(float(data.parameters["unit_cost_growth"]))
     base = data.base_year
-    return (
-        pd.concat({t: uc * (1 + g) ** (t - base) for t in years}, names=["year", "setting_type"])
-        .swaplevel()
-        .sort_index()
-    )
-
-
-def transport_rate(data: PlanningData, pupils: float, pupil_km: float, years: list[int]) -> pd.Series:
-    """GBP per pupil per road km (one way) per year, calibrated so that the base year's placements (`pupils`
-    travelling `pupil_km` in all) cost transport_cost_per_pupil on average; grown at transport_cost_growth."""
-    p = data.parameters
-    rate0 = float(p["transport_cost_per_pupil"]) * pupils / pupil_km if pupil_km > 0 else 0.0
-    g = float(p["transport_cost_growth"])
-    return pd.Series({t: rate0 * (1 + g) ** (t - data.base_year) for t in years}, name="gbp_per_km")
+    prices = uc[["place_funding", "top_up"]].astype(float)
+    by_year = {t: prices.mul((1 + g) ** (t - base), axis=0) for t in years}
+    return pd.concat(by_year, names=["year", "setting_type"]).swaplevel().sort_index()
 
 
 def income_by_year(data: PlanningData, years: list[int]) -> pd.DataFrame:
@@ -35,7 +25,16 @@ def income_by_year(data: PlanningData, years: list[int]) -> pd.DataFrame:
 
 
 def capital_by_year(data: PlanningData, years: list[int]) -> pd.Series:
-    return data.capital_budget.set_index("year")["amount"].astype(float).reindex(years).fillna(0.0)
+    """Capital available by year, all lines (sources) together."""
+    return data.capital_budget.groupby("year")["amount"].sum().astype(float).reindex(years).fillna(0.0)
+
+
+def deficit_contributions_by_year(data: PlanningData, years: list[int]) -> pd.Series:
+    """DfE contributions to the cumulative deficit by year (never in the in-year balance)."""
+    dc = data.deficit_contributions
+    if dc.empty:
+        return pd.Series(0.0, index=years)
+    return dc.groupby("year")["amount"].sum().astype(float).reindex(years).fillna(0.0)
 
 
 def discount_factors(data: PlanningData, years: list[int]) -> pd.Series:
@@ -47,13 +46,41 @@ def plans_by_year(data: PlanningData) -> pd.Series:
     return data.plans.groupby("year")["plans"].sum()
 
 
-def other_spending(data: PlanningData, specialist_by_year: pd.Series, years: list[int]) -> pd.Series:
-    """High-needs spending the model does not place: other_high_needs_per_plan x the plans it does not place."""
-    plans = plans_by_year(data)
-    rate = float(data.parameters["other_high_needs_per_plan"])
-    g = float(data.parameters["unit_cost_growth"])
+def _growth(data: PlanningData, kind: str, years: list[int]) -> pd.Series:
+    rate = {"unit_cost": "unit_cost_growth", "inflation": "inflation"}.get(kind)
+    g = float(data.parameters[rate]) if rate else 0.0
+    return pd.Series({t: (1 + g) ** (t - data.base_year) for t in years})
+
+
+def _drivers(non_specialist: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """Year x driver: children with plans by placement type the model does not place, and their totals."""
+    d = non_specialist.pivot_table(index="year", columns="placement_type", values="pupils", aggfunc="sum")
+    d = d.reindex(years).fillna(0.0)
+    out = d.rename(columns={"specialist_not_placed_by_model": "specialist_not_placed"})
+    out["not_placed"] = d.sum(axis=1)
+    out["fixed"] = 1.0
+    return out
+
+
+def other_spending(data: PlanningData, non_specialist: pd.DataFrame, transfer_cut: pd.Series,
+                   years: list[int]) -> pd.DataFrame:  # fmt: skip
+    """Year x line: the high-needs spending the model does not place. With spending_lines.csv, each line is its
+    base-year amount x its driver's change since the base year x its growth, less its share of any cut in the
+    schools-block transfer; without it, one line: other_high_needs_per_plan x the plans the model does not place,
+    grown at unit_cost_growth."""
+    drivers = _drivers(non_specialist, years)
     base = data.base_year
-    return pd.Series({t: rate * (1 + g) ** (t - base) * (plans[t] - specialist_by_year[t]) for t in years})
+    lines = data.spending_lines
+    if lines.empty:
+        rate = float(data.parameters["other_high_needs_per_plan"])
+        return pd.DataFrame({"other_high_needs": rate * _growth(data, "unit_cost", years) * drivers["not_placed"]})
+    cut = transfer_cut.reindex(years).fillna(0.0)
+    out = {}
+    for r in lines.itertuples():
+        d = drivers[r.driver] if r.driver in drivers else pd.Series(0.0, index=years)
+        change = d / d[base] if d[base] > 0 else d * 0.0
+        out[r.line] = r.base_amount * change * _growth(data, r.growth, years) - r.transfer_counterpart * cut
+    return pd.DataFrame(out, index=years)
 
 
 def base_year_budget(
@@ -69,15 +96,17 @@ def base_year_budget(
     base = data.base_year
     uc = unit_costs.xs(base, level="year")
     s_ex = settings[settings["origin"] == "existing"]
-    pf0 = (s_ex["places"].fillna(0) * uc["place_funding"].reindex(s_ex["setting_type"]).to_numpy()).sum()
+    by_la = s_ex["place_funding_by_la"].astype(bool).to_numpy()
+    pf0 = (s_ex["places"].fillna(0) * uc["place_funding"].reindex(s_ex["setting_type"]).to_numpy() * by_la).sum()
     tu0 = (s_ex["base_pupils"] * uc["top_up"].reindex(s_ex["setting_type"]).to_numpy()).sum()
     inc0 = float(income[income["year"] == base]["amount"].sum())
-    spend0 = float(pf0 + tu0 + other[base])
+    other0 = float(other.loc[base].sum())
+    spend0 = float(pf0 + tu0 + other0)
     return {
         "income": inc0,
         "place_funding": float(pf0),
         "top_ups_and_fees": float(tu0),
-        "other_high_needs": other[base],
+        "other_high_needs": other0,
         "spending": spend0,
         "in_year_balance": inc0 - spend0,
         "transport": transport,

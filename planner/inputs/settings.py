@@ -34,13 +34,14 @@ def _new_settings(df: pd.DataFrame, origin: str) -> pd.DataFrame:
     add["places"] = 0.0
     add["base_pupils"] = 0.0
     add["origin"] = origin
+    add["place_funding_by_la"] = True  # new places: the council pays, or the DfE deducts the same from its block
     return add
 
 
 def settings_table(data: PlanningData) -> pd.DataFrame:
     """All settings: existing (origin 'existing'), committed new settings ('commitment'), new settings options
     would create ('option'); indexed by setting_id. `data` has the scenario applied."""
-    s = data.settings.set_index("setting_id")[SETTING_COLUMNS + ["places", "base_pupils"]].copy()
+    s = data.settings.set_index("setting_id")[SETTING_COLUMNS + ["places", "base_pupils", "place_funding_by_la"]].copy()
     s["origin"] = "existing"
     com = data.commitments
     new = _new_settings(com[com["project_type"] != "expansion"].set_index("setting_id"), "commitment")
@@ -81,9 +82,11 @@ def places_by_year(settings: pd.DataFrame, commitments: pd.DataFrame, years: lis
     return pd.DataFrame(rows, columns=["setting_id", "year", "places"])
 
 
-def road_km(data: PlanningData, settings: pd.DataFrame) -> np.ndarray:
-    """Road km from each zone's children-weighted point to each setting: straight line x road_circuity; settings
-    without a location (out of county) take their journey_km. Shape (zones, settings)."""
+def journeys(data: PlanningData, settings: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Road km and minutes from each zone's children-weighted point to each setting, shape (zones, settings).
+    A council's own journeys.csv gives them where it has a row (its zones must be this run's); elsewhere km is the
+    straight line x road_circuity (settings without a location, out of county: their journey_km) and minutes are
+    unknown (NaN)."""
     zones = data.zones.reset_index(drop=True)
     zx, zy = zones["x"].to_numpy(), zones["y"].to_numpy()
     sx, sy = settings["x"].to_numpy(dtype=float), settings["y"].to_numpy(dtype=float)
@@ -91,4 +94,15 @@ def road_km(data: PlanningData, settings: pd.DataFrame) -> np.ndarray:
     km = np.hypot(zx[:, None] - sx[None, :], zy[:, None] - sy[None, :]) / 1000.0 * circuity
     no_loc = np.isnan(sx)
     km[:, no_loc] = settings["journey_km"].to_numpy(dtype=float)[no_loc][None, :]
-    return km
+    minutes = np.full_like(km, np.nan)
+    j = data.journeys
+    if len(j):
+        z_pos = {z: i for i, z in enumerate(zones["zone_id"])}
+        s_pos = {s: i for i, s in enumerate(settings.index)}
+        rows = j[j["zone_id"].isin(z_pos) & j["setting_id"].isin(s_pos)]
+        zi = rows["zone_id"].map(z_pos).to_numpy(dtype=int)
+        si = rows["setting_id"].map(s_pos).to_numpy(dtype=int)
+        given = rows["road_km"].notna().to_numpy()
+        km[zi[given], si[given]] = rows["road_km"].to_numpy(dtype=float)[given]
+        minutes[zi, si] = rows["minutes"].to_numpy(dtype=float)
+    return km, minutes

@@ -10,14 +10,14 @@ from planner.model import constraints
 from planner.model.index import ModelIndex
 from planner.model.objectives import add_objectives
 
-DROPPABLE = ("capacity", "one_project_per_site", "capital_budget", "high_needs_balance")
+DROPPABLE = ("capacity", "placement_share", "one_project_per_site", "capital_budget", "high_needs_balance")
 
 
 def build_model(ix: ModelIndex, *, drop: Iterable[str] = ()) -> pyo.ConcreteModel:
     """The planning model with its objectives defined and the cost objective active.
 
     Variables: New[a*T+i] >= 0 new entrants on arc a in year i; Pupils[q,i] >= 0 pupils of setting-phase
-    pair q; Open[j,i] binary (project j open by year i); Places[j,i] >= 0 places of a range project;
+    pair q; Open[j,i] binary (project j open by year i); Places[j,i] whole places of a range project;
     Shortfall[t] >= 0 (GBP m). `drop` leaves out constraint families by name, for tests that show what each
     family does (continuity, reach and suitability are dropped upstream, in the index and the inputs, because
     they shape the sets rather than add rows).
@@ -31,7 +31,7 @@ def build_model(ix: ModelIndex, *, drop: Iterable[str] = ()) -> pyo.ConcreteMode
     m.New = pyo.Var(range(ix.n_arcs * T), domain=pyo.NonNegativeReals)
     m.Pupils = pyo.Var(range(len(ix.setting_phases)), range(T), domain=pyo.NonNegativeReals)
     m.Open = pyo.Var(ix.open_index, domain=pyo.Binary)
-    m.Places = pyo.Var(ix.places_index, domain=pyo.NonNegativeReals)
+    m.Places = pyo.Var(ix.places_index, domain=pyo.NonNegativeIntegers)  # a project's size is whole places
     m.Shortfall = pyo.Var(ix.target_years, domain=pyo.NonNegativeReals)
 
     for name, builder in constraints.FAMILIES.items():

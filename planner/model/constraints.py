@@ -58,11 +58,16 @@ def pupils_in_setting(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
 
 
 def capacity(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
-    """Pupils in a setting never exceed its places; a project adds places from its opening year.
+    """Pupils in a setting never exceed its places less the occupancy margin; a project adds places from its
+    opening year; a setting whose base-year pupils are still above the margin takes no new entrants but into new
+    places.
 
-    sum_p y[s,p,t] <= K[s,t] + sum_{menu j at s} P_j v[j,t] + sum_{range j at s} w[j,t]
+    sum_p y[s,p,t] <= mu (K[s,t] + sum_{menu j at s} P_j v[j,t] + sum_{range j at s} w[j,t]) + X[s,t]
         for all s with finite places, t
-    K[s,t]: existing places and commitments open by t. The out-of-county independent fallback is unlimited.
+    K[s,t]: existing places and commitments open by t; mu: the occupancy margin (places filled to at most mu x
+    places); X[s,t] = max(0, E[s,t] - mu K[s,t]) with E[s,t] = sum_p r_p^(t-b) y[s,p,b] the base-year pupils still
+    there: where X > 0, y = (pupils staying >= E) + new entrants, so new entrants fit only into mu x new places.
+    The out-of-county independent fallback is unlimited.
     """
     if not ix.limited_settings:
         return
@@ -75,12 +80,31 @@ def capacity(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
         if not qs:
             return pyo.Constraint.Skip
         added = [j for j in projects_at.get(s, []) if (j, i) in opened]
+        mu = ix.margin
         lhs = sum(m.Pupils[q, i] for q in qs) - sum(
-            m.Places[j, i] if ix.project_range[j] else float(ix.project_places[j]) * m.Open[j, i] for j in added
+            mu * m.Places[j, i] if ix.project_range[j] else mu * float(ix.project_places[j]) * m.Open[j, i]
+            for j in added
         )
-        return lhs <= float(ix.fixed_places[s, i])
+        return lhs <= mu * float(ix.fixed_places[s, i]) + float(ix.over_margin[s, i])
 
     m.Capacity = pyo.Constraint(ix.limited_settings, range(len(ix.years)), rule=rule)
+
+
+def placement_share(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
+    """Placement shares: a kind of setting takes at most a share of a cohort's new entrants each year (a resource
+    base, say, takes no more of a need group than can be met in one: the rest need a special-school place).
+
+    sum_{s of type k: (c,s) in A} n[c,s,t] <= sigma[k,g] N[c,t]      for all c = (z,g,p), t, k with sigma[k,g] < 1
+    """
+    if not ix.share_rows:
+        return
+    new, T = m.New, len(ix.years)
+
+    def rule(m: pyo.ConcreteModel, r: int) -> pyo.Expression:
+        arcs, i, share, row = ix.share_rows[r]
+        return sum(new[int(a) * T + i] for a in arcs) <= share * float(ix.demand_rhs[row])
+
+    m.Placement_Share = pyo.Constraint(range(len(ix.share_rows)), rule=rule)
 
 
 def project_timing(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
@@ -183,6 +207,7 @@ FAMILIES = {
     "demand_met": demand_met,
     "pupils_in_setting": pupils_in_setting,
     "capacity": capacity,
+    "placement_share": placement_share,
     "project_timing": project_timing,
     "one_project_per_site": one_project_per_site,
     "capital_budget": capital_budget,

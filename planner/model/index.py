@@ -48,6 +48,10 @@ class ModelIndex:
     # capacity: settings with finite places (and pupils or projects), places by year (existing + committed)
     limited_settings: list[int]
     fixed_places: np.ndarray  # (settings, years), NaN = unlimited
+    margin: float  # occupancy margin m: places are filled to at most m x places
+    over_margin: np.ndarray  # (settings, years): base-year pupils still there above m x places (0 if none)
+    # placement shares: rows sum_{a in arcs} n[a, i] <= share x N[cohort, i]
+    share_rows: list[tuple[np.ndarray, int, float, int]]  # (arcs, year position, share, demand row)
     # projects p = (option, size): places, setting, site; Open[p,i] = 1 if open by years[i] (monotone)
     n_projects: int
     project_setting: np.ndarray  # setting position
@@ -100,6 +104,7 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
     base_pupils = inp.arcs["base_pupils"].to_numpy(dtype=float) if continuity else np.zeros(len(inp.arcs))
     pairs = _setting_phases(inp, arcs, base_pupils, s_pos, p_pos, stay_c, continuity)
     projects = _projects(inp, s_pos, arcs["arc_setting"], pairs["setting_phases"])
+    demand = _demand_rows(inp, arcs["arc_cohort"], stay_c)
     money = _money(inp, arcs, pairs["setting_phases"], projects)
     return ModelIndex(
         years=years,
@@ -108,11 +113,46 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
         settings=settings,
         phases=phases,
         **arcs,
-        **_demand_rows(inp, arcs["arc_cohort"], stay_c),
+        **demand,
         **pairs,
         **projects,
         **money,
+        **_margin(inp, pairs, projects["fixed_places"]),
+        share_rows=_share_rows(inp, arcs, demand),
     )
+
+
+def _margin(inp: ModelInputs, pairs: dict, fixed_places: np.ndarray) -> dict:
+    """The occupancy margin m, and the base-year pupils above m x places that stay on each year (a setting over
+    its margin takes no new entrants until its pupils fall below it): E[s,i] = sum_p r_p^(i+1) base[s,p]."""
+    m = float(inp.occupancy_margin)
+    T, n_settings = len(inp.years), fixed_places.shape[0]
+    staying = np.zeros((n_settings, T))
+    steps = np.arange(1, T + 1)
+    for (s, _p), r, base in zip(pairs["setting_phases"], pairs["setting_phase_stay"], pairs["setting_phase_base"],
+                                strict=True):  # fmt: skip
+        staying[s] += base * np.power(r, steps)
+    over = np.maximum(0.0, staying - m * np.nan_to_num(fixed_places, nan=np.inf))
+    return {"margin": m, "over_margin": np.where(np.isnan(fixed_places), 0.0, over)}
+
+
+def _share_rows(inp: ModelInputs, arcs: dict, demand: dict) -> list[tuple[np.ndarray, int, float, int]]:
+    """Placement shares: of a cohort's new entrants each year, at most max_share go to settings of a type
+    (placement_shares.csv, by setting type and need group)."""
+    shares = inp.placement_shares
+    if shares.empty:
+        return []
+    share = {(r.setting_type, r.need_group): float(r.max_share) for r in shares.itertuples() if r.max_share < 1}
+    s_type = inp.settings["setting_type"].to_numpy()[arcs["arc_setting"]]
+    group = inp.cohorts["need_group"]
+    rows = []
+    for r, (c, i) in enumerate(demand["demand_rows"]):
+        arcs_c = demand["demand_arcs"][r]
+        for st in np.unique(s_type[arcs_c]):
+            k = share.get((st, group[c]))
+            if k is not None:
+                rows.append((arcs_c[s_type[arcs_c] == st], i, k, r))
+    return rows
 
 
 def _arcs(inp: ModelInputs, s_pos: dict, p_pos: dict, stay_c: pd.Series) -> dict[str, np.ndarray]:
@@ -251,18 +291,24 @@ def _money(inp: ModelInputs, arcs: dict, pairs: list[tuple[int, int]], projects:
     top_up = np.array([[uc.loc[(st[s], t), "top_up"] for t in years] for s in settings]) / MONEY
     pf = np.array([[uc.loc[(st[s], t), "place_funding"] for t in years] for s in settings]) / MONEY
     disc = inp.discount.reindex(years).to_numpy(dtype=float)
-    tr = inp.transport_per_km.reindex(years).to_numpy(dtype=float) / MONEY
-    # n[a,j] stays, decaying at r, in years i >= j: discounted transport sum_i delta_i tr_i km_a r^(i-j)
-    a_stay, a_km = arcs["arc_stay"], arcs["arc_km"]
+    growth = inp.transport.growth.reindex(years).to_numpy(dtype=float) / MONEY
+    # n[a,j] stays, decaying at r, in years i >= j: discounted transport sum_i delta_i c_a g_i r^(i-j), where c_a is
+    # the yearly cost of arc a's journeys at base-year prices and g_i its growth
+    a_stay, a_cost = arcs["arc_stay"], inp.arcs["transport_gbp"].to_numpy(dtype=float)
     gap = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j
     new_cost = np.zeros((len(a_stay), T))
     for r in np.unique(a_stay):
         decay = np.where(gap >= 0, np.power(r, np.clip(gap, 0, None)), 0.0)  # (i, j)
-        w = (disc * tr) @ decay  # (j,)
+        w = (disc * growth) @ decay  # (j,)
         sel = a_stay == r
-        new_cost[sel] = a_km[sel, None] * w[None, :]
+        new_cost[sel] = a_cost[sel, None] * w[None, :]
     pair_setting = np.array([s for s, _p in pairs], dtype=np.int64)
-    fixed_pf = np.nansum(np.nan_to_num(projects["fixed_places"]) * pf, axis=0)
+    # places the plan does not change: existing (the council's place funding only: the DfE deducts and pays the
+    # academies' own) and committed
+    by_la = inp.settings["place_funding_by_la"].astype(bool).to_numpy()[:, None]
+    existing = np.nan_to_num(inp.settings["places"].to_numpy(dtype=float))[:, None]
+    committed = np.nan_to_num(projects["fixed_places"]) - existing
+    fixed_pf = np.sum((existing * by_la + committed) * pf, axis=0)
     income = inp.income.groupby("year")["amount"].sum()
     budget_rhs = {
         t: float(income[t] / MONEY - inp.other_spending[t] / MONEY - fixed_pf[i])

@@ -30,13 +30,15 @@ KPI_COLUMNS = (
     "in_year_balance", "cumulative_deficit", "year_of_balance",
 )  # fmt: skip
 # budget.csv: year, income_<line> for each income line, income_total, place_funding, top_ups_and_fees_<setting type>
-# for each setting type, then these
+# for each setting type, line_<line> for each spending line the model does not place, then these
 BUDGET_COLUMNS = (
-    "other_high_needs", "spending_total", "in_year_balance", "cumulative_deficit", "shortfall",
+    "other_high_needs", "spending_total", "in_year_balance", "dfe_deficit_contributions", "cumulative_deficit",
+    "shortfall",
     "transport_general_fund", "capital_spent_options", "capital_budget",
 )  # fmt: skip
 INCOME_PREFIX = "income_"
 FEES_PREFIX = "top_ups_and_fees_"
+LINE_PREFIX = "line_"  # a spending line the model does not place (spending_lines.csv)
 
 # the run's tables, in the order they are written; None: columns that depend on the data (budget lines)
 RUN_TABLES: dict[str, tuple[str, ...] | None] = {

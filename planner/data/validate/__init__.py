@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from planner.data.errors import Findings
 from planner.data.tables import PlanningData
-from planner.data.validate import coverage, places
+from planner.data.validate import coverage, extras, places
 from planner.data.validate.reconcile import MEASURES, reconciliation_table
 
 __all__ = ["MEASURES", "reconciliation_table", "validate_data"]
@@ -29,6 +29,9 @@ def validate_data(data: PlanningData, findings: Findings) -> None:
     places.check_commitments(data, findings, county, districts)
     places.check_options(data, findings, county, districts)
     coverage.check_money(data, findings)
+    extras.check_references(data, findings)
+    extras.check_suitability(data, findings)
+    extras.check_money_tables(data, findings)
     if not findings.has_problems():
         from planner.data.validate.reconcile import check_reconciliation
 

@@ -86,6 +86,18 @@ def _locations(
 
 def _ages_and_places(findings: Findings, df: pd.DataFrame, spec: schema.TableSpec, places: str | None) -> None:
     key = spec.key[0]
+    if places:
+        v = df[places]
+        row_problems(
+            findings,
+            spec.file,
+            df,
+            v.notna() & (v != v.round()),
+            key=key,
+            column=places,
+            problem=lambda r: f"{r[places]:g} is not a whole number of places",
+            fix="give whole places",
+        )
     row_problems(
         findings,
         spec.file,
@@ -170,14 +182,17 @@ def check_commitments(data: PlanningData, findings: Findings, county: shapely.Ge
     _ages_and_places(findings, c, spec, "places")
     _locations(findings, c, spec, county, districts)
     expansion = c["project_type"] == "expansion"
+    new_settings = set(c.loc[~expansion, "setting_id"])  # a school opening in phases: its later phases expand it
     row_problems(
         findings,
         spec.file,
         c,
-        expansion & ~c["setting_id"].isin(s_ids),
+        expansion & ~c["setting_id"].isin(s_ids | new_settings),
         key=key,
         column="setting_id",
-        problem=lambda r: f"the expansion's setting_id '{r['setting_id']}' is not in settings.csv",
+        problem=lambda r: (
+            f"the expansion's setting_id '{r['setting_id']}' is not in settings.csv or a new setting of commitments.csv"
+        ),
         fix="use the setting_id of the school being expanded",
     )
     row_problems(
@@ -271,6 +286,16 @@ def check_options(data: PlanningData, findings: Findings, county: shapely.Geomet
         column="places",
         problem=lambda r: f"{r['places']:g} places is more than any school has ({schema.MAX_PLACES:g})",
         fix="correct the number of places",
+    )
+    row_problems(
+        findings,
+        "option_sizes.csv",
+        sizes,
+        sizes["places"] != sizes["places"].round(),
+        key="option_id",
+        column="places",
+        problem=lambda r: f"{r['places']:g} is not a whole number of places",
+        fix="give whole places",
     )
     ordered = sizes.reset_index().sort_values(["option_id", "places"])
     cheaper = ordered["capital_cost"] < ordered.groupby("option_id")["capital_cost"].shift() - 1e-6
