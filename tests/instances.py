@@ -47,6 +47,11 @@ class Instance:
     income: float = 1e9  # GBP a year
     capital: dict[int, float] = field(default_factory=dict)  # year -> GBP (default 0)
     other_per_plan: float = 0.0
+    groups: tuple[str, ...] = ("G",)  # need groups: G has the plans; the others none
+    income_lines: dict[str, dict] = field(default_factory=dict)  # line -> {year: GBP} (besides 'grant')
+    params: dict[str, float] = field(default_factory=dict)  # more rows of parameters.csv (or replacements)
+    tables: dict[str, list[dict]] = field(default_factory=dict)  # optional tables: file -> rows (basis, source added)
+    setting_columns: dict[str, dict] = field(default_factory=dict)  # setting id -> more columns of settings.csv
 
 
 def write_instance(folder: Path, inst: Instance) -> Path:
@@ -79,7 +84,10 @@ def write_instance(folder: Path, inst: Instance) -> Path:
 
     csv(
         "need_groups.csv",
-        [dict(need_group="G", name="Test need", sen2_primary_needs="ASD", basis="estimate", source="test")],
+        [
+            dict(need_group=g, name=f"Test need {g}", sen2_primary_needs="ASD", basis="estimate", source="test")
+            for g in inst.groups
+        ],
         ["need_group", "name", "sen2_primary_needs", "basis", "source"],
     )
     csv(
@@ -110,13 +118,14 @@ def write_instance(folder: Path, inst: Instance) -> Path:
             dict(
                 scenario="central",
                 year=y,
-                need_group="G",
+                need_group=g,
                 phase="primary",
-                plans=inst.plans[y],
+                plans=inst.plans[y] if g == "G" else 0.0,
                 basis="estimate",
                 source="test",
             )
             for y in years
+            for g in inst.groups
         ],
         ["scenario", "year", "need_group", "phase", "plans", "basis", "source"],
     )
@@ -158,7 +167,7 @@ def write_instance(folder: Path, inst: Instance) -> Path:
             urn="",
             setting_type="independent",
             designation="fallback",
-            needs="G",
+            needs=";".join(inst.groups),
             min_age=4,
             max_age=19,
             district_id="",
@@ -195,14 +204,25 @@ def write_instance(folder: Path, inst: Instance) -> Path:
         "designation_basis",
         "source",
     ]
-    csv("settings.csv", settings, scols)
+    for row in settings:
+        row.update(inst.setting_columns.get(row["setting_id"], {}))
+    extra_cols = sorted({k for cols in inst.setting_columns.values() for k in cols})
+    csv("settings.csv", settings, scols + extra_cols)
     by_type = {t: in_county.get(t, 0.0) for t in ("special", "srb", "ap")}
     by_type["independent"] = in_county.get("independent", 0.0) + fallback_base
     csv(
         "base_placements.csv",
         [
-            dict(placement_type=t, need_group="G", phase="primary", pupils=v, basis="estimate", source="test")
+            dict(
+                placement_type=t,
+                need_group=g,
+                phase="primary",
+                pupils=v if g == "G" else 0.0,
+                basis="estimate",
+                source="test",
+            )
             for t, v in by_type.items()
+            for g in inst.groups
         ],
         ["placement_type", "need_group", "phase", "pupils", "basis", "source"],
     )
@@ -325,11 +345,15 @@ def write_instance(folder: Path, inst: Instance) -> Path:
         ],
         ["setting_type", "place_funding", "top_up", "basis", "source"],
     )
-    csv(
-        "income.csv",
-        [dict(year=y, line="grant", amount=inst.income, basis="estimate", source="test") for y in years],
-        ["year", "line", "amount", "basis", "source"],
-    )
+    income = [dict(year=y, line="grant", amount=inst.income, basis="estimate", source="test") for y in years]
+    for line, by_year in inst.income_lines.items():
+        growth = by_year.get("growth", "fixed")
+        income += [
+            dict(year=y, line=line, amount=by_year.get(y, 0.0), basis="estimate", source="test", growth=growth)
+            for y in years
+        ]
+    csv("income.csv", income, ["year", "line", "amount", "basis", "source", "growth"])
+
     csv(
         "capital_budget.csv",
         [dict(year=y, amount=inst.capital.get(y, 0.0), basis="estimate", source="test") for y in years if y > BASE],
@@ -339,14 +363,15 @@ def write_instance(folder: Path, inst: Instance) -> Path:
         base_year=BASE,
         opening_deficit=0.0,
         other_high_needs_per_plan=inst.other_per_plan,
-        unit_cost_growth=0.0,
+        unit_cost_growth=inst.params.get("unit_cost_growth", 0.0),
         transport_cost_per_pupil=inst.transport_cost_per_pupil,
-        transport_cost_growth=0.0,
+        transport_cost_growth=inst.params.get("transport_cost_growth", 0.0),
         road_circuity=1.0,
         base_allocation_decay_km=15.0,
         discount_rate=0.0,
         capital_charge_rate=0.0,
     )
+    params.update(inst.params)
     csv(
         "parameters.csv",
         [dict(name=k, value=v, unit="", basis="estimate", source="test") for k, v in params.items()],
@@ -365,4 +390,7 @@ def write_instance(folder: Path, inst: Instance) -> Path:
         ],
         ["measure", "published_value", "tolerance_pct", "source", "data_value_is"],
     )
+    for name, rows in inst.tables.items():  # optional tables, or replacements of the ones above
+        full = [{"basis": "estimate", "source": "test", **r} for r in rows]
+        pd.DataFrame(full).to_csv(folder / name, index=False)
     return folder

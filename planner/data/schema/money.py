@@ -11,7 +11,7 @@ SPENDING_DRIVERS = (
     "mainstream", "further_education", "educated_elsewhere", "early_years_setting", "not_recorded",
     "specialist_not_placed", "not_placed", "fixed",
 )  # fmt: skip
-SPENDING_GROWTH = ("unit_cost", "inflation", "none")
+SPENDING_GROWTH = ("unit_cost", "inflation", "flat")
 FORECAST_MEASURES = ("in_year_deficit", "cumulative_deficit", "high_needs_spending", "high_needs_income")
 FORECAST_KINDS = ("outturn", "forecast", "budget", "derived")
 
