@@ -16,6 +16,7 @@ import pandas as pd
 from planner.config import AppliedScenario, Scenario
 from planner.data import PlanningData
 from planner.data.demand import county_demand, specialist_share, zone_weights
+from planner.data.schema import STATE_TYPES
 from planner.inputs import arcs as arc_rules
 from planner.inputs import base_year, money
 from planner.inputs.projects import projects_table
@@ -46,6 +47,7 @@ class ModelInputs:
     transport: TransportCosts  # GBP a year of a pupil's journeys by km and setting type, growth by year
     income: pd.DataFrame  # year, line, amount
     other_lines: pd.DataFrame  # year x line: GBP of high-needs spending the model does not place
+    other_prices: pd.DataFrame  # year x line: each line's price index (growth since the base year)
     capital_budget: pd.Series  # year -> GBP
     discount: pd.Series  # year -> factor
     capital_charge_rate: float
@@ -56,6 +58,8 @@ class ModelInputs:
     placement_shares: pd.DataFrame = field(default_factory=pd.DataFrame)  # setting_type, need_group, max_share
     occupancy_margin: float = 1.0  # places filled to at most this share
     balance_test: bool = True  # the high-needs budget balances in-year from the target year (else reported only)
+    published_forecasts: pd.DataFrame = field(default_factory=pd.DataFrame)  # the council's published figures
+    unserved: pd.DataFrame = field(default_factory=pd.DataFrame)  # need group, phase, demand: no state setting serves
     base_budget: dict[str, float] = field(default_factory=dict)
     non_specialist: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, placement_type, pupils
     options_meta: pd.DataFrame = field(default_factory=pd.DataFrame)  # option rows from the data
@@ -152,7 +156,7 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
 
     income = money.income_by_year(data, all_years)
     non_specialist = money.non_specialist_pupils(data, share, all_years)
-    other = money.other_spending(data, non_specialist, applied.transfer_cut, all_years)
+    other, other_prices = money.other_spending(data, non_specialist, applied.transfer_cut, all_years)
     base_transport = float((x0_all * transport.per_pupil(km, s_types)).sum())
     budget0 = money.base_year_budget(data, settings, unit_costs, income, other, base_transport, float(x0_all.sum()))
     opening = float(data.parameters["opening_deficit"])
@@ -174,6 +178,7 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
         transport=transport,
         income=income,
         other_lines=other,
+        other_prices=other_prices,
         capital_budget=money.capital_by_year(data, years),
         discount=money.discount_factors(data, all_years),
         capital_charge_rate=float(data.parameters["capital_charge_rate"]),
@@ -186,9 +191,23 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
         placement_shares=data.placement_shares[["setting_type", "need_group", "max_share"]],
         occupancy_margin=float(data.parameters.get("occupancy_margin", 1.0)),
         balance_test=scen.balance_test,
+        published_forecasts=data.published_forecasts,
+        unserved=_unserved(found.cohorts, found.arcs, settings, demand, applied.target_year),
         options_meta=data.options.set_index("option_id"),
         commitments=data.commitments,
     )
+
+
+def _unserved(cohorts: pd.DataFrame, arcs: pd.DataFrame, settings: pd.DataFrame, demand: pd.DataFrame,
+              target: int) -> pd.DataFrame:  # fmt: skip
+    """Need groups and phases with demand in the target year that no state setting in the county (existing,
+    committed or an option) can take: their children can only go to independent or out-of-county places."""
+    state = settings.index[settings["setting_type"].isin(STATE_TYPES) & ~settings["out_of_county"].astype(bool)]
+    served = set(arcs.loc[arcs["setting_id"].isin(state), "cohort"])
+    d = demand[demand["year"] == target].set_index("cohort")["demand"]
+    c = cohorts.assign(demand=d.reindex(cohorts.index).fillna(0.0), served=cohorts.index.isin(served))
+    g = c.groupby(["need_group", "phase"]).agg(demand=("demand", "sum"), served=("served", "any")).reset_index()
+    return g[(g["demand"] > 1e-6) & ~g["served"]][["need_group", "phase", "demand"]].reset_index(drop=True)
 
 
 def _zone_demand(

@@ -63,24 +63,28 @@ def _drivers(non_specialist: pd.DataFrame, years: list[int]) -> pd.DataFrame:
 
 
 def other_spending(data: PlanningData, non_specialist: pd.DataFrame, transfer_cut: pd.Series,
-                   years: list[int]) -> pd.DataFrame:  # fmt: skip
+                   years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Year x line: the high-needs spending the model does not place. With spending_lines.csv, each line is its
     base-year amount x its driver's change since the base year x its growth, less its share of any cut in the
     schools-block transfer; without it, one line: other_high_needs_per_plan x the plans the model does not place,
-    grown at unit_cost_growth."""
+    grown at unit_cost_growth. Returns the lines and their price indices (growth since the base year)."""
     drivers = _drivers(non_specialist, years)
     base = data.base_year
     lines = data.spending_lines
     if lines.empty:
         rate = float(data.parameters["other_high_needs_per_plan"])
-        return pd.DataFrame({"other_high_needs": rate * _growth(data, "unit_cost", years) * drivers["not_placed"]})
+        price = _growth(data, "unit_cost", years)
+        return pd.DataFrame({"other_high_needs": rate * price * drivers["not_placed"]}), pd.DataFrame(
+            {"other_high_needs": price}
+        )
     cut = transfer_cut.reindex(years).fillna(0.0)
-    out = {}
+    out, prices = {}, {}
     for r in lines.itertuples():
         d = drivers[r.driver] if r.driver in drivers else pd.Series(0.0, index=years)
         change = d / d[base] if d[base] > 0 else d * 0.0
-        out[r.line] = r.base_amount * change * _growth(data, r.growth, years) - r.transfer_counterpart * cut
-    return pd.DataFrame(out, index=years)
+        prices[r.line] = _growth(data, r.growth, years)
+        out[r.line] = r.base_amount * change * prices[r.line] - r.transfer_counterpart * cut
+    return pd.DataFrame(out, index=years), pd.DataFrame(prices, index=years)
 
 
 def base_year_budget(

@@ -9,7 +9,15 @@ from typing import Any
 
 import pandas as pd
 
-from planner.runfolder.tables import BOOL_COLUMNS, FORMAT_VERSION, ID_COLUMNS, RUN_TABLES, WHOLE_COLUMNS, RunFolderError
+from planner.runfolder.tables import (
+    BOOL_COLUMNS,
+    FORMAT_VERSION,
+    ID_COLUMNS,
+    OPTIONAL_RUN_TABLES,
+    RUN_TABLES,
+    WHOLE_COLUMNS,
+    RunFolderError,
+)
 
 
 @dataclass
@@ -126,6 +134,9 @@ def load_run(folder: str | Path) -> RunTables:
         raise RunFolderError(f"{folder}: no such run folder. Fix: give the folder written by python -m planner.solve")
     manifest = read_manifest(folder)
     tables = {name: read_table(folder, name) for name in RUN_TABLES}
+    for name in OPTIONAL_RUN_TABLES:
+        if (folder / f"{name}.csv").exists():
+            tables[name] = read_table(folder, name)
     if tables["projects"].empty:
         tables["projects"] = empty_table("projects")
     return RunTables(folder=folder, manifest=manifest, tables=tables)
@@ -133,5 +144,5 @@ def load_run(folder: str | Path) -> RunTables:
 
 def empty_table(name: str) -> pd.DataFrame:
     """A run table with its columns and no rows (a plan that builds nothing)."""
-    columns = RUN_TABLES[name] or ()
+    columns = RUN_TABLES.get(name) or OPTIONAL_RUN_TABLES.get(name) or ()
     return pd.DataFrame({c: pd.Series(dtype=float if c in ("lon", "lat") else object) for c in columns})

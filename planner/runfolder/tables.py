@@ -57,6 +57,12 @@ PLACEMENT_SUMMARY_COLUMNS = (
     "year", "district_id", "need_group", "phase", "setting_id", "setting_type", "out_of_county", "pupils",
     "mean_journey_km",
 )  # fmt: skip
+# tables a run folder has when the data allow (read back only if present)
+RECONCILIATION_COLUMNS = (
+    "year", "measure", "kind", "published", "published_value", "model_value", "difference", "base_year_difference",
+    "demand", "unit_costs", "income", "dfe_contributions", "council_implied_change", "source",
+)  # fmt: skip
+OPTIONAL_RUN_TABLES: dict[str, tuple[str, ...]] = {"budget_reconciliation": RECONCILIATION_COLUMNS}
 BOOL_COLUMNS = ("out_of_county", "legacy")
 ID_COLUMNS = ("needs", "name", "setting_name", "site_id", "project_id", "setting_id", "zone_id", "district_id")
 WHOLE_COLUMNS = ("urn", "start_year", "year_of_balance")

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from planner import __version__
-from planner.runfolder.tables import FORMAT_VERSION, RUN_TABLES, RunFolderError, placements_by_district
+from planner.runfolder.tables import (
+    FORMAT_VERSION,
+    OPTIONAL_RUN_TABLES,
+    RUN_TABLES,
+    RunFolderError,
+    placements_by_district,
+)
 
 if TYPE_CHECKING:
     from planner.data import PlanningData
@@ -120,6 +126,9 @@ class RunWriter:
                 self.table(name, placements_by_district(tables[name]))
             else:
                 self.table(name, tables[name])
+        for name in OPTIONAL_RUN_TABLES:
+            if name in tables and len(tables[name]):
+                self.table(name, tables[name])
 
     def json(self, name: str, obj: dict[str, Any]) -> Path:
         path = self.tmp / name
@@ -196,6 +205,8 @@ def run_manifest(
         },
         "solves": outcome.solve_log,
         "shortfall_gbp": outcome.shortfall,
+        "balance_test": inp.balance_test,
+        "needs_no_state_setting_serves": inp.unserved.to_dict(orient="records"),
         "objective_breakdown_gbp_discounted": outcome.breakdown,
         "size": {**inp.summary(), "variables": m.nvariables(), "constraints": m.nconstraints()},
         "seconds": {**outcome.timings, "total": seconds},
