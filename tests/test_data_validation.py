@@ -206,7 +206,7 @@ def test_duplicate_row_of_a_multi_column_key(folder: Path) -> None:
 # ---------------------------------------------------------------------------------------------------------
 # references between files
 def test_unknown_need_group_in_settings_needs(folder: Path) -> None:
-    row = set_value(folder, "settings.csv", "setting_id", "sp-121257", "needs", "CL;XX")
+    row = set_value(folder, "settings.csv", "setting_id", "sp-121257", "needs", "MLD_SPLD;XX")
     err = expect_error(folder, "settings.csv", row=row, column="needs", problem="unknown need group 'XX'")
     assert err.row_id == "setting_id 'sp-121257'"
 
@@ -214,9 +214,9 @@ def test_unknown_need_group_in_settings_needs(folder: Path) -> None:
 def test_unknown_need_group_in_plans(folder: Path) -> None:
     plans = read_csv(folder, "plans.csv")
     i = 123
-    plans.loc[plans.index[i], "need_group"] = "ASD"
+    plans.loc[plans.index[i], "need_group"] = "CI"
     plans.to_csv(folder / "plans.csv", index=False)
-    expect_error(folder, "plans.csv", row=i + 2, column="need_group", problem="unknown need group 'ASD'")
+    expect_error(folder, "plans.csv", row=i + 2, column="need_group", problem="unknown need group 'CI'")
 
 
 def test_missing_parameter(folder: Path) -> None:
@@ -262,7 +262,7 @@ def test_min_age_above_max_age(folder: Path) -> None:
 
 def test_plans_falling_faster_than_the_stay_rate(folder: Path) -> None:
     plans = read_csv(folder, "plans.csv")
-    hit = (plans["year"] == "2027") & (plans["need_group"] == "CI") & (plans["phase"] == "secondary")
+    hit = (plans["year"] == "2027") & (plans["need_group"] == "ASD") & (plans["phase"] == "secondary")
     i = int(np.flatnonzero(hit.to_numpy())[0])
     plans.loc[plans.index[i], "plans"] = "0"
     plans.to_csv(folder / "plans.csv", index=False)
@@ -270,8 +270,8 @@ def test_plans_falling_faster_than_the_stay_rate(folder: Path) -> None:
 
 
 def test_budget_year_missing(folder: Path) -> None:
-    edit_csv(folder, "income.csv", lambda df: df[~((df["year"] == "2027") & (df["line"] == "safety_valve"))])
-    expect_error(folder, "income.csv", column="year", problem="the budget year 2027 has no 'safety_valve' row")
+    edit_csv(folder, "income.csv", lambda df: df[~((df["year"] == "2027") & (df["line"] == "council_contribution"))])
+    expect_error(folder, "income.csv", column="year", problem="the budget year 2027 has no 'council_contribution' row")
 
 
 def test_reconciliation_outside_tolerance(folder: Path) -> None:

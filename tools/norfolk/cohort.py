@@ -1,4 +1,5 @@
-"""The cohort tables: plans by need and phase, base-year placements, stay rates and the classification tables."""
+"""The cohort tables by broad area (tools/norfolk/needs.py splits them into need groups): plans by broad area and
+phase, base-year placements, stay rates, and the phase and placement-type tables."""
 
 from __future__ import annotations
 
@@ -7,13 +8,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tools.norfolk.assumptions import BASE_YEAR, NEED_COLUMNS, NEED_GROUPS, PHASES, PLACEMENT_TYPES, REACH_SOURCE, D, S
+from tools.norfolk.assumptions import (
+    BASE_YEAR,
+    BROAD_GROUPS,
+    BROAD_OF,
+    NEED_COLUMNS,
+    PHASES,
+    PLACEMENT_TYPES,
+    REACH_SOURCE,
+    D,
+)
 
-GROUPS = [g[0] for g in NEED_GROUPS]
+GROUPS = [b for b, _lab in BROAD_GROUPS]  # broad areas
+# SEN2 'Type of placement' columns of each broad area
+BROAD_COLUMNS = {b: [c for g, cols in NEED_COLUMNS.items() if BROAD_OF[g] == b for c in cols] for b in GROUPS}
 PHASE_IDS = [p[0] for p in PHASES]
 TYPES = [t[0] for t in PLACEMENT_TYPES]
 SPECIALIST_TYPES = [t[0] for t in PLACEMENT_TYPES if t[2]]
 CASELOAD = "send_stats/ehcp2025_caseload_norfolk_england.csv"
+NEEDS_ALL = "send_stats/ehcp2025_sen_needs_all_plans_norfolk_england.csv"
 BY_AGE = "Child or young persons age"
 
 
@@ -45,9 +58,9 @@ def ipf3(seed: np.ndarray, m_gp: np.ndarray, m_gt: np.ndarray, m_pt: np.ndarray,
 
 
 def build_plans(src: Path) -> pd.DataFrame:
-    """Plans by scenario, year, need group and phase, from the cohort projection."""
+    """Plans by scenario, year, broad area and phase, from the cohort projection."""
     proj = pd.read_csv(src / "cohort/projection_needgroup_by_phase_2025_2032.csv")
-    ng_map = {sen2: gid for gid, _n, _c, sen2 in NEED_GROUPS}
+    ng_map = {lab: b for b, lab in BROAD_GROUPS}
     ph_map = {lab: pid for pid, _n, _lo, _hi, _m, lab, _r in PHASES}
     plans = pd.DataFrame(
         {
@@ -72,10 +85,10 @@ def _need_by_placement(needs: pd.DataFrame) -> np.ndarray:
         if rows is None:
             continue
         for i, g in enumerate(GROUPS):
-            m_gt[i, j] = needs.loc[rows, NEED_COLUMNS[g]].to_numpy(dtype=float).sum()
+            m_gt[i, j] = needs.loc[rows, BROAD_COLUMNS[g]].to_numpy(dtype=float).sum()
     mt, srb = TYPES.index("mainstream"), TYPES.index("srb")
     for i, g in enumerate(GROUPS):
-        m_gt[i, mt] = needs.loc["Mainstream - total", NEED_COLUMNS[g]].to_numpy(dtype=float).sum() - m_gt[i, srb]
+        m_gt[i, mt] = needs.loc["Mainstream - total", BROAD_COLUMNS[g]].to_numpy(dtype=float).sum() - m_gt[i, srb]
     return m_gt
 
 
@@ -101,10 +114,10 @@ def _phase_by_placement(src: Path) -> np.ndarray:
 
 
 def build_base(src: Path, plans: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Base-year pupils by placement type, need group and phase; and the published plan total."""
+    """Base-year pupils by placement type, broad area and phase; and the published plan total."""
     base = plans[(plans.scenario == "central") & (plans.year == BASE_YEAR)]
     m_gp = base.pivot(index="need_group", columns="phase", values="plans").loc[GROUPS, PHASE_IDS].to_numpy()
-    needs_all = pd.read_csv(src / "send_stats/ehcp2025_sen_needs_all_plans_norfolk_england.csv")
+    needs_all = pd.read_csv(src / NEEDS_ALL)
     needs_all = needs_all[needs_all.la_name == "Norfolk"]
     m_gt = _need_by_placement(needs_all[needs_all.breakdown_topic == "Type of placement"].set_index("breakdown"))
     m_pt = _phase_by_placement(src)
@@ -164,8 +177,8 @@ def stay_rates(src: Path) -> dict[str, float]:
     return out
 
 
-def classification_tables(stays: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """need_groups, phases (with stay rates and journey limits) and placement_types."""
+def classification_tables(stays: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """phases (with stay rates and journey limits) and placement_types."""
     phases = pd.DataFrame(
         [
             dict(
@@ -185,17 +198,5 @@ def classification_tables(stays: dict[str, float]) -> tuple[pd.DataFrame, pd.Dat
             for pid, name, lo, hi, placed, _lab, reach in PHASES
         ]
     )
-    need_groups = pd.DataFrame(
-        [
-            dict(
-                need_group=g,
-                name=n,
-                sen2_primary_needs=c,
-                basis=S,
-                source="DfE SEN2 primary-need categories grouped into the SEND Code of Practice broad areas",
-            )
-            for g, n, c, _s in NEED_GROUPS
-        ]
-    )
     ptypes = pd.DataFrame([dict(placement_type=t, name=n, specialist=s) for t, n, s, _c, _r in PLACEMENT_TYPES])
-    return need_groups, phases, ptypes
+    return phases, ptypes

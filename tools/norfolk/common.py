@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tools.norfolk.assumptions import PHASES
+from tools.norfolk.assumptions import ACADEMY_TYPES, INFANT_AGES, JUNIOR_AGES, NEEDS_OF, PHASES
 
 ROOT = Path(__file__).resolve().parents[2]
 BNG = "EPSG:27700"
@@ -26,21 +26,41 @@ def location(school: pd.Series) -> dict[str, Any]:
     return {"district_id": school["LAD13CD"], "lon": school["longitude"], "lat": school["latitude"]}
 
 
-def host_ages(education_phase: str) -> tuple[int, int]:
-    """Ages served by a resource base in a mainstream school of this GIAS phase."""
-    return PHASE_AGES["primary" if education_phase == "Primary" else "secondary"]
+def host_ages(school: pd.Series) -> tuple[int, int]:
+    """Ages a mainstream school teaches, as SEN2 ages: its phase's, narrowed for infant or junior schools (by name:
+    the register extract has no age range)."""
+    if school["education_phase"] != "Primary":
+        return PHASE_AGES["secondary"]
+    name = school["establishment_name"].lower()
+    if "junior" in name and "infant" not in name:
+        return JUNIOR_AGES
+    if "infant" in name and "junior" not in name:
+        return INFANT_AGES
+    return PHASE_AGES["primary"]
 
 
-def srb_at_host(g: pd.DataFrame, urn: int, needs: str, places: int) -> dict[str, Any]:
-    """Row fields of a resource base at a named host school (ages from the host's phase)."""
+def ages_note(school: pd.Series) -> str:
+    """How a host's ages were found."""
+    lo, hi = host_ages(school)
+    kind = {INFANT_AGES: "an infant school", JUNIOR_AGES: "a junior school"}.get((lo, hi), "the school's phase")
+    return f"ages {lo}-{hi}: {kind} (GIAS name and phase)"
+
+
+def is_academy(school: pd.Series) -> bool:
+    """True for academies and free schools, whose place funding the DfE deducts and pays (GIAS type)."""
+    return str(school["establishment_type"]).startswith(ACADEMY_TYPES)
+
+
+def srb_at_host(g: pd.DataFrame, urn: int, designation: str, places: int) -> dict[str, Any]:
+    """Row fields of a resource base at a named host school (ages those the host teaches)."""
     r = g.loc[urn]
-    lo, hi = host_ages(r["education_phase"])
+    lo, hi = host_ages(r)
     return {
         "name": f"{r['establishment_name']} SRB",
         "urn": urn,
         "setting_type": "srb",
-        "designation": f"SRB ({needs.replace(';', ', ')})",
-        "needs": needs,
+        "designation": designation,
+        "needs": NEEDS_OF[("srb", designation)],
         "min_age": lo,
         "max_age": hi,
         **location(r),

@@ -12,7 +12,7 @@ from tools.norfolk.assumptions import (
 )
 
 
-def build_reconciliation(published: dict[str, float], spend25: float) -> pd.DataFrame:
+def build_reconciliation(published: dict[str, float], spend25: float, inc25: float) -> pd.DataFrame:
     """One row per check: the published value, tolerance (%), its source and what the data value is."""
     return pd.DataFrame(
         [
@@ -33,8 +33,11 @@ def build_reconciliation(published: dict[str, float], spend25: float) -> pd.Data
                 "base_year_high_needs_spending",
                 round(spend25),
                 SPENDING_TOLERANCE_PCT,
-                "2024/25 income (income.csv) + in-year deficit 33.5m (cumulative 81.5m -> 115m forecast, EDP)",
-                "base-year spending recomputed from settings, unit_costs and other_high_needs_per_plan",
+                f"2024/25 income (income.csv, {inc25 / 1e6:.2f}m) + in-year deficit 33.5m (cumulative 81.5m at March "
+                "2024 -> 115m forecast for March 2025: EDP 24538383, NCC 61624)",
+                "base-year spending recomputed from settings (every setting's place funding), unit_costs and "
+                "other_high_needs_per_plan; with spending_lines.csv: place funding where place_funding_by_la, "
+                "top-ups and the lines' base amounts give the same figure",
             ),
         ],
         columns=["measure", "published_value", "tolerance_pct", "source", "data_value_is"],

@@ -11,28 +11,42 @@ import numpy as np
 import pandas as pd
 
 from tools.norfolk.assumptions import (
-    ALL_NEEDS,
     AP_AGES,
+    AP_DESIGNATION,
     AP_HEADROOM,
-    AP_NEEDS,
     IND_AGES,
+    IND_DESIGNATION,
     IND_NORFOLK_FUNDED_SHARE,
+    NEEDS_OF,
     OOC_AGES,
     OOC_INDEPENDENT_JOURNEY_KM,
     OOC_STATE_JOURNEY_KM,
+    OOC_STATE_PLACE_FUNDING,
     SPECIAL_SCHOOLS,
     SRB_EXISTING,
-    SRB_MIXED_NEEDS,
     SRB_OCCUPANCY,
+    SRB_POOL_DESIGNATION,
     SRB_PRIMARY_SHARE,
     SRB_TOTAL_NOTE,
     SRB_TOTAL_PLACES_BASE,
+    SRC_PLACE_FUNDING,
     UNKNOWN_PLACES_HEADROOM,
     D,
     E,
     S,
 )
-from tools.norfolk.common import BNG, PHASE_AGES, WGS84, largest_remainder, location, ordered, read_gias, srb_at_host
+from tools.norfolk.common import (
+    BNG,
+    PHASE_AGES,
+    WGS84,
+    ages_note,
+    is_academy,
+    largest_remainder,
+    location,
+    ordered,
+    read_gias,
+    srb_at_host,
+)
 from tools.norfolk.geography import DISTRICT_NAMES
 
 COLUMNS = [
@@ -55,8 +69,11 @@ COLUMNS = [
     "base_pupils_basis",
     "designation_basis",
     "source",
+    "place_funding_by_la",
 ]
-IN_COUNTY = {"urn": np.nan, "out_of_county": False, "journey_km": np.nan}
+IN_COUNTY = {"urn": np.nan, "out_of_county": False, "journey_km": np.nan, "place_funding_by_la": True}
+OOC_SPECIAL = "state special schools outside Norfolk"
+OOC_INDEPENDENT = "independent and non-maintained special schools outside Norfolk"
 
 
 def _row(**values: Any) -> dict[str, Any]:
@@ -73,7 +90,7 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
         *_special_school_rows(g),
         *_ap_rows(g, base),
         *named_srbs,
-        *_pooled_srb_rows(zones_msoa, pool),
+        *_pooled_srb_rows(zones_msoa, pool, g),
         *_independent_rows(g),
     ]
     df = pd.DataFrame(rows)
@@ -84,7 +101,7 @@ def build_settings(src: Path, zones_msoa: gpd.GeoDataFrame, base: pd.DataFrame) 
 
 def _special_places(roll: int, spec: tuple) -> tuple[int, str, str]:
     """Places of a state special school, their basis, and a note saying where they come from."""
-    places, year, pbasis, psrc = spec[4:8]
+    places, year, pbasis, psrc = spec[3:7]
     if places is None:
         note = f"places: roll {roll} + {UNKNOWN_PLACES_HEADROOM:.0%} headroom ({psrc})"
         return math.ceil(roll * (1 + UNKNOWN_PLACES_HEADROOM)), E, note
@@ -101,7 +118,7 @@ def _special_school_rows(g: pd.DataFrame) -> list[dict[str, Any]]:
     """State special schools in Norfolk: base pupils = GIAS roll."""
     rows = []
     for urn, spec in SPECIAL_SCHOOLS.items():
-        desig, needs, lo, hi, *_x, abasis = spec
+        desig, lo, hi, *_x, abasis = spec
         r = g.loc[urn]
         roll = int(r["number_of_pupils"])
         places, pbasis, note = _special_places(roll, spec)
@@ -112,18 +129,19 @@ def _special_school_rows(g: pd.DataFrame) -> list[dict[str, Any]]:
                 urn=urn,
                 setting_type="special",
                 designation=desig,
-                needs=needs,
+                needs=NEEDS_OF[("special", desig)],
                 min_age=lo,
                 max_age=hi,
                 **location(r),
                 places=places,
                 base_pupils=roll,
+                place_funding_by_la=not is_academy(r),
                 places_basis=pbasis,
                 base_pupils_basis=E,
                 designation_basis=S,
                 source=f"GIAS May 2025 (URN, location, roll); PROVISION.md 1b/2b; designation sourced, "
                 f"ages {abasis}; {note}; "
-                "base pupils = roll (estimate: all pupils on roll are Norfolk-funded)",
+                "base pupils = roll (estimate: all pupils on roll are Norfolk-funded); " + _pf_note(r),
             )
         )
     return rows
@@ -143,8 +161,8 @@ def _ap_rows(g: pd.DataFrame, base: pd.DataFrame) -> list[dict[str, Any]]:
                 name=r["establishment_name"],
                 urn=urn,
                 setting_type="ap",
-                designation=f"alternative provision ({AP_NEEDS})",
-                needs=AP_NEEDS,
+                designation=AP_DESIGNATION,
+                needs=NEEDS_OF[("ap", AP_DESIGNATION)],
                 min_age=AP_AGES[0],
                 max_age=AP_AGES[1],
                 **location(r),
@@ -152,37 +170,68 @@ def _ap_rows(g: pd.DataFrame, base: pd.DataFrame) -> list[dict[str, Any]]:
                 base_pupils=round(bp, 2),
                 places_basis=E,
                 base_pupils_basis=D,
-                designation_basis=E,
+                designation_basis=D,
+                place_funding_by_la=not is_academy(r),
                 source=f"GIAS May 2025; pupils with plans = SEN2 AP/PRU total {ap_total:.0f} split by roll "
-                f"(derived); places = pupils + {AP_HEADROOM:.0%} (estimate); {AP_NEEDS}, ages {AP_AGES[0]}-"
-                f"{AP_AGES[1]} (estimate)",
+                f"(derived); places = pupils + {AP_HEADROOM:.0%} (estimate); needs: the groups SEN2 records in "
+                f"AP (derived); ages {AP_AGES[0]}-{AP_AGES[1]} (estimate); " + _pf_note(r),
             )
         )
     return rows
+
+
+def _pf_note(school: pd.Series) -> str:
+    """How the setting's place funding is treated, from its GIAS establishment type."""
+    who = "the DfE (academy or free school)" if is_academy(school) else "the council (maintained)"
+    return f"place funding paid by {who}: {school['establishment_type']} ({SRC_PLACE_FUNDING})"
 
 
 def _named_srb_rows(g: pd.DataFrame) -> list[dict[str, Any]]:
     """Resource bases open in the base year at named host schools."""
     rows = []
-    for k, (urn, needs, places, opened, ssrc) in enumerate(SRB_EXISTING):
+    for k, (urn, desig, places, opened, ssrc, shared) in enumerate(SRB_EXISTING):
         shared_host = sum(1 for x in SRB_EXISTING if x[0] == urn) > 1
+        row = srb_at_host(g, urn, desig, places)
+        ages = ages_note(g.loc[urn])
+        if shared:
+            row |= {"min_age": PHASE_AGES["primary"][0], "max_age": PHASE_AGES["primary"][1]}
+            ages = shared
         rows.append(
             _row(
                 setting_id=f"srb-{urn}" + (f"-{k}" if shared_host else ""),
-                **srb_at_host(g, urn, needs, places),
+                **row,
                 base_pupils=round(places * SRB_OCCUPANCY, 2),
                 places_basis=S,
                 base_pupils_basis=E,
                 designation_basis=S,
-                source=f"{ssrc}, opened {opened}; host from GIAS; "
-                f"base pupils = {SRB_OCCUPANCY:.0%} of places (estimate)",
+                place_funding_by_la=not is_academy(g.loc[urn]),
+                source=f"{ssrc}, opened {opened}; host from GIAS; {ages}; "
+                f"base pupils = {SRB_OCCUPANCY:.0%} of places (estimate); " + _pf_note(g.loc[urn]),
             )
         )
     return rows
 
 
-def _pooled_srb_rows(zones_msoa: gpd.GeoDataFrame, pool: int) -> list[dict[str, Any]]:
+def _pool_funding(g: pd.DataFrame) -> dict[tuple[str, str], tuple[bool, str]]:
+    """For each district and phase, whether most mainstream schools are maintained (the council pays the pool's
+    place funding) or academies (the DfE pays), from GIAS establishment types."""
+    main = g[g.category == "state_mainstream"]
+    out = {}
+    for (did, ph), d in main.groupby(["LAD13CD", "education_phase"]):
+        if ph in ("Primary", "Secondary"):
+            acad = d.apply(is_academy, axis=1).mean()
+            out[(did, ph.lower())] = (
+                acad <= 0.5,
+                f"place funding: hosts not known; {acad:.0%} of the district's {ph.lower()} schools are academies or "
+                f"free schools (GIAS), so the pool is treated as {'academy' if acad > 0.5 else 'maintained'} "
+                "(estimate)",
+            )
+    return out
+
+
+def _pooled_srb_rows(zones_msoa: gpd.GeoDataFrame, pool: int, g: pd.DataFrame) -> list[dict[str, Any]]:
     """Resource-base places not at a named host, held per district and phase at the district's centre."""
+    funding = _pool_funding(g)
     kids = zones_msoa.groupby("district_id")["children_0_15"].sum()
     shares = largest_remainder(kids / kids.sum() * pool)
     zb = zones_msoa.to_crs(BNG)
@@ -200,8 +249,8 @@ def _pooled_srb_rows(zones_msoa: gpd.GeoDataFrame, pool: int) -> list[dict[str, 
                     setting_id=f"srb-pool-{did}-{ph}",
                     name=f"Other {ph} SRBs, {DISTRICT_NAMES[did]}",
                     setting_type="srb",
-                    designation="SRBs not named in public sources",
-                    needs=SRB_MIXED_NEEDS,
+                    designation=SRB_POOL_DESIGNATION,
+                    needs=NEEDS_OF[("srb", SRB_POOL_DESIGNATION)],
                     min_age=PHASE_AGES[ph][0],
                     max_age=PHASE_AGES[ph][1],
                     district_id=did,
@@ -212,9 +261,10 @@ def _pooled_srb_rows(zones_msoa: gpd.GeoDataFrame, pool: int) -> list[dict[str, 
                     places_basis=E,
                     base_pupils_basis=E,
                     designation_basis=E,
+                    place_funding_by_la=funding[(did, ph)][0],
                     source=f"{SRB_TOTAL_NOTE}; the {pool} places not at a named host are split by district children "
                     f"aged 0-15 and {SRB_PRIMARY_SHARE:.0%} primary (estimate); located at the district's "
-                    "children-weighted centre (estimate)",
+                    f"children-weighted centre (estimate); {funding[(did, ph)][1]}",
                 )
             )
     return rows
@@ -233,8 +283,8 @@ def _independent_rows(g: pd.DataFrame) -> list[dict[str, Any]]:
                 name=r["establishment_name"],
                 urn=urn,
                 setting_type="independent",
-                designation="independent special (needs not published)",
-                needs=ALL_NEEDS,
+                designation=IND_DESIGNATION,
+                needs=NEEDS_OF[("independent", IND_DESIGNATION)],
                 min_age=IND_AGES[0],
                 max_age=IND_AGES[1],
                 **location(r),
@@ -259,7 +309,7 @@ def _out_of_county_rows(df: pd.DataFrame, base: pd.DataFrame) -> list[dict[str, 
     ooc_state = special_total - in_county_special
     ind_total = float(base.query("placement_type == 'independent'")["pupils"].sum())
     ooc_ind = ind_total - df.loc[df.setting_type == "independent", "base_pupils"].sum()
-    common = dict(needs=ALL_NEEDS, min_age=OOC_AGES[0], max_age=OOC_AGES[1], district_id="", lon=np.nan, lat=np.nan)
+    common = dict(min_age=OOC_AGES[0], max_age=OOC_AGES[1], district_id="", lon=np.nan, lat=np.nan)
     common |= dict(out_of_county=True, designation_basis=E)
     return [
         _row(
@@ -267,22 +317,25 @@ def _out_of_county_rows(df: pd.DataFrame, base: pd.DataFrame) -> list[dict[str, 
             setting_id="ooc-special",
             name="Other councils' special schools (out of county)",
             setting_type="special",
-            designation="state special schools outside Norfolk",
+            designation=OOC_SPECIAL,
+            needs=NEEDS_OF[("special", OOC_SPECIAL)],
             journey_km=OOC_STATE_JOURNEY_KM,
+            place_funding_by_la=False,
             places=round(ooc_state, 2),
             base_pupils=round(ooc_state, 2),
             places_basis=D,
             base_pupils_basis=D,
             source=f"SEN2 Jan 2025 Norfolk-funded state special pupils ({special_total:.0f}) minus the Norfolk "
             f"schools' rolls ({in_county_special:.0f}); places held at that number; journey "
-            f"{OOC_STATE_JOURNEY_KM:.0f} km (estimate)",
+            f"{OOC_STATE_JOURNEY_KM:.0f} km (estimate); {OOC_STATE_PLACE_FUNDING}",
         ),
         _row(
             **common,
             setting_id="ooc-independent",
             name="Independent special schools out of county",
             setting_type="independent",
-            designation="independent and non-maintained special schools outside Norfolk",
+            designation=OOC_INDEPENDENT,
+            needs=NEEDS_OF[("independent", OOC_INDEPENDENT)],
             journey_km=OOC_INDEPENDENT_JOURNEY_KM,
             places=np.nan,
             base_pupils=round(ooc_ind, 2),
@@ -318,15 +371,4 @@ def rebalance_srb(base: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
     )
     base.loc[base.placement_type.isin(["srb", "mainstream"]), "basis"] = E
     base.loc[base.placement_type.isin(["srb", "mainstream"]), "source"] += note
-    return _round_keeping_totals(base)
-
-
-def _round_keeping_totals(base: pd.DataFrame) -> pd.DataFrame:
-    """Round pupils to 3 decimals; mainstream absorbs the rounding so each need x phase still sums to its plans."""
-    totals = base.groupby(["need_group", "phase"])["pupils"].sum().round(3)
-    base["pupils"] = base["pupils"].round(3)
-    residual = totals - base.groupby(["need_group", "phase"])["pupils"].sum()
-    ms = base.placement_type == "mainstream"
-    idx = pd.MultiIndex.from_frame(base.loc[ms, ["need_group", "phase"]])
-    base.loc[ms, "pupils"] = (base.loc[ms, "pupils"].to_numpy() + residual.reindex(idx).fillna(0.0).to_numpy()).round(3)
     return base
