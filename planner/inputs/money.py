@@ -9,13 +9,19 @@ from planner.data import PlanningData
 
 
 def unit_costs_by_year(data: PlanningData, years: list[int]) -> pd.DataFrame:
-    """Place funding and top-up by (setting_type, year), grown from the base year at the type's growth in
-    unit_costs.csv (else unit_cost_growth)."""
+    """Place funding and top-up by (setting_type, year): top-ups grown from the base year at the type's growth in
+    unit_costs.csv (else unit_cost_growth), place funding at place_funding_growth (else unit_cost_growth)."""
     uc = data.unit_costs.set_index("setting_type")
     g = uc["growth"].astype(float).fillna(float(data.parameters["unit_cost_growth"]))
+    g_places = float(data.parameters.get("place_funding_growth", data.parameters["unit_cost_growth"]))
     base = data.base_year
-    prices = uc[["place_funding", "top_up"]].astype(float)
-    by_year = {t: prices.mul((1 + g) ** (t - base), axis=0) for t in years}
+    by_year = {
+        t: pd.DataFrame(
+            {"place_funding": uc["place_funding"].astype(float) * (1 + g_places) ** (t - base),
+             "top_up": uc["top_up"].astype(float) * (1 + g) ** (t - base)}
+        )
+        for t in years
+    }  # fmt: skip
     return pd.concat(by_year, names=["year", "setting_type"]).swaplevel().sort_index()
 
 

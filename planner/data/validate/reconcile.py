@@ -12,12 +12,18 @@ from planner.data.validate.rows import row_problems
 
 
 def _base_spending(data: PlanningData) -> float:
+    """Base-year high-needs spending: the council's place funding (not the places whose funding the DfE deducts and
+    pays academies directly), every setting's top-ups and fees, and the spending lines (or, without them, the
+    plans the model does not place x other_high_needs_per_plan)."""
     s = data.settings
     uc = data.unit_costs.set_index("setting_type")
+    by_la = s["place_funding_by_la"].astype(bool)
     placed = float(
-        (s["places"].fillna(0) * s["setting_type"].map(uc["place_funding"])).sum()
+        (s["places"].fillna(0) * s["setting_type"].map(uc["place_funding"]) * by_la).sum()
         + (s["base_pupils"] * s["setting_type"].map(uc["top_up"])).sum()
     )
+    if len(data.spending_lines):
+        return placed + float(data.spending_lines["base_amount"].sum())
     bp = data.base_placements
     modelled = bp["placement_type"].isin(data.specialist_types) & bp["phase"].isin(data.placed_phases)
     return placed + float(bp.loc[~modelled, "pupils"].sum()) * float(data.parameters["other_high_needs_per_plan"])

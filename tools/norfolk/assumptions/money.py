@@ -237,6 +237,13 @@ TRANSPORT_BANDS = [
 # Other model parameters: value, unit, basis, source
 # ---------------------------------------------------------------------------------------------------------
 OPENING_DEFICIT = 81_500_000  # cumulative at the end of 2023/24 (EDP 24538383), sourced
+PLACE_FUNDING_GROWTH = (
+    0.0,
+    "per year",
+    "sourced",
+    "place funding is GBP 10,000 a place in special schools and AP and 6,000 in resource bases, unchanged in cash "
+    "since 2013/14 (DfE high needs funding operational guide)",
+)
 UNIT_COST_GROWTH = (
     0.03,
     "per year",
