@@ -327,6 +327,6 @@ def test_check_reads_the_same_budget(tmp_path: Path) -> None:
     inst.tables["deficit_contributions.csv"] = [dict(year=2027, line="dfe", amount=12_345)]
     out = solve(tmp_path, inst)
     b = out.tables["budget"].set_index("year")
-    assert pupils(out, "S1") == {2026: 4.0, 2027: 4.0}  # 0.8 x 5 places
+    assert pupils(out, "S1") == {2025: 0.0, 2026: 4.0, 2027: 4.0}  # 0.8 x 5 places
     assert b.loc[2027, "dfe_deficit_contributions"] == 12_345
     assert isinstance(out.tables["budget"], pd.DataFrame)
