@@ -272,13 +272,12 @@ def _transport(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> None:
     """The transport line: each pupil's journeys at the base-year calibration, grown."""
     tr, years = b["transport_general_fund"].astype(float), run.years
     want = transport(run)
-    how = (
-        f"distance bands x {want.scale:.6g}" if want.banded else f"GBP {want.scale:.6g} per pupil-km"
-    ) + " (transport_cost_per_pupil a base-year pupil), grown"
+    how = f"distance bands x {want.scale:.6g}" if want.banded else f"GBP {want.scale:.6g} per pupil-km"
+    how += " (calibrated to transport_cost_per_pupil in the base year), grown,"
     res.add(
         (np.abs(tr - want.expected) / (money_tol(want.expected.abs()) + RATE_REL * want.expected.abs())).to_numpy(),
         lambda i: (
-            f"year {years[i]}: transport {gbp(tr.iloc[i])} for {want.pupil_km.iloc[i]:,.1f} pupil-km, but "
-            f"{how} gives {gbp(want.expected.iloc[i])}"
+            f"year {years[i]}: transport {gbp(tr.iloc[i])} for {want.pupil_km.iloc[i]:,.1f} pupil-km, but at "
+            f"{how} it comes to {gbp(want.expected.iloc[i])}"
         ),
     )
