@@ -7,6 +7,7 @@ scenario shows up in the check; this holds the two readings to the same answer o
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ def test_parameters(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
 
 def test_unit_costs(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
     mine, applied = readings
-    theirs = applied.data.unit_costs.set_index("setting_type")[["place_funding", "top_up"]].astype(float)
+    theirs = applied.data.unit_costs.set_index("setting_type")[["place_funding", "top_up", "growth"]].astype(float)
     pd.testing.assert_frame_equal(mine.unit_costs.sort_index(), theirs.sort_index())
 
 
@@ -61,10 +62,34 @@ def test_income_by_line_and_year(readings: tuple[ScenarioReading, AppliedScenari
 
 
 def test_capital_budget_by_year(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
+    """Capital of every source (line) together, by year."""
     mine, applied = readings
     cap = applied.data.capital_budget
-    theirs = pd.Series(cap["amount"].astype(float).to_numpy(), index=cap["year"].astype(int).to_numpy()).sort_index()
+    theirs = cap["amount"].astype(float).groupby(cap["year"].astype(int).to_numpy()).sum().sort_index()
     pd.testing.assert_series_equal(mine.capital_budget, theirs, check_names=False, check_index_type=False)
+
+
+def test_deficit_contributions_by_year(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
+    mine, applied = readings
+    dc = applied.data.deficit_contributions
+    theirs = dc["amount"].astype(float).groupby(dc["year"].astype(int).to_numpy()).sum() if len(dc) else None
+    if theirs is None:
+        assert mine.deficit_contributions.empty
+    else:
+        pd.testing.assert_series_equal(mine.deficit_contributions, theirs, check_names=False, check_index_type=False)
+
+
+def test_transfer_cut(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
+    """The schools-block transfer the data give (grown) less what the scenario leaves, by year."""
+    mine, applied = readings
+    years = sorted(set(mine.transfer_cut.index) | set(applied.transfer_cut.index))
+    got = mine.transfer_cut.reindex(years).fillna(0.0).to_numpy()
+    np.testing.assert_allclose(got, applied.transfer_cut.reindex(years).fillna(0.0).to_numpy(), rtol=1e-12, atol=0)
+
+
+def test_balance_test(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
+    mine, applied = readings
+    assert mine.balance_test is applied.scenario.balance_test
 
 
 def test_commitments(readings: tuple[ScenarioReading, AppliedScenario]) -> None:
@@ -96,8 +121,33 @@ def test_forbidden_options(readings: tuple[ScenarioReading, AppliedScenario]) ->
     assert set(mine.options["option_id"]) == set(applied.data.options["option_id"])
 
 
+def with_new_tables(data: PlanningData) -> PlanningData:
+    """The data with what the shipped data lack for the newer keys: the core block growing after 2026 (dsg), capital
+    from two sources, and DfE contributions to the deficit in two lines."""
+    inc = data.income.copy()
+    inc["growth"] = np.where(inc["line"] == "core_high_needs_dsg", "dsg", "fixed")
+    params = pd.concat(
+        [
+            data.parameters,
+            pd.Series(
+                {"income_last_published_year": 2026.0, "income_growth_low": 0.01, "income_growth_central": 0.03,
+                 "income_growth_high": 0.05}
+            ),
+        ]
+    )  # fmt: skip
+    cap = data.capital_budget
+    cap = pd.concat([cap.assign(line="dfe"), cap.assign(line="council", amount=cap["amount"] / 4)], ignore_index=True)
+    dc = pd.DataFrame(
+        [dict(year=y, line=line, amount=a, basis="estimate", source="test")
+         for y in (2026, 2027, 2028) for line, a in (("dfe_safety_valve", 6e6), ("dfe_extra", 1e6))]
+    )  # fmt: skip
+    return replace(data, income=inc, parameters=params, capital_budget=cap, deficit_contributions=dc)
+
+
 def test_a_scenario_that_changes_everything(tmp_path: Path, data: PlanningData) -> None:
-    """Every key the check reads, overridden at once (the shipped scenarios leave some untouched)."""
+    """Every key the check reads, overridden at once (the shipped scenarios leave some untouched), on the data with
+    the optional tables the newer keys change."""
+    data = with_new_tables(data)
     opt = data.options.iloc[0]
     com = data.commitments["project_id"].tolist()
     line = sorted(set(data.income["line"]))[0]
@@ -108,13 +158,16 @@ def test_a_scenario_that_changes_everything(tmp_path: Path, data: PlanningData) 
         'extends = ["gy-srbs-instead"]\n'
         'demand_projection = "high"\ndemand_scale = 1.1\ndiscount_rate = 0.05\ncapital_charge_rate = 0.02\n'
         "capital_budget_scale = 0.9\n"
+        'income_growth = "high"\noccupancy_margin = 0.9\nbalance_test = false\n'
         f'forbid_options = ["{opt["option_id"]}", "{data.options["site_id"].iloc[-1]}"]\n'
         f'cancel_commitments = ["{com[2]}"]\n'
         "[parameters]\nunit_cost_growth = 0.05\nroad_circuity = 1.4\n"
         "[unit_costs.special]\ntop_up = 30000\n[unit_costs.srb]\nplace_funding = 7000\n"
-        f"[income.{line}]\n{year} = 1000000\n[income_scale]\n{line} = 1.2\n"
+        f"[income.{line}]\n{year} = 1000000\n[income.schools_block_transfer]\n2028 = 0.0\n"
+        f"[income_scale]\n{line} = 1.2\nschools_block_transfer = 0.5\n"
         f"[capital_budget]\n{year} = 5000000\n[reach_km]\n{phase} = 25\n"
         f'[commitment_delays]\n"{com[0]}" = 1\n"{com[3]}" = 3\n'
+        "[deficit_contributions.dfe_safety_valve]\n2027 = 0\n2028 = 2000000\n"
     )
     scen = load_scenario(path)
     mine, applied = read_scenario(data, scen), apply_scenario(data, scen)
@@ -123,6 +176,9 @@ def test_a_scenario_that_changes_everything(tmp_path: Path, data: PlanningData) 
         test_unit_costs,
         test_income_by_line_and_year,
         test_capital_budget_by_year,
+        test_deficit_contributions_by_year,
+        test_transfer_cut,
+        test_balance_test,
         test_commitments,
         test_reach_by_phase,
         test_plans_by_year_need_and_phase,
@@ -130,3 +186,11 @@ def test_a_scenario_that_changes_everything(tmp_path: Path, data: PlanningData) 
     ):
         test((mine, applied))
     assert len(mine.options) < len(data.options) and len(mine.commitments) < len(data.commitments)
+    # the newer keys took effect: growth after 2026, a margin, no balance test, a cut transfer, contributions
+    grown = mine.income[(mine.income["line"] == line) & (mine.income["year"] == 2028)]["amount"].iloc[0]
+    published = data.income[(data.income["line"] == line) & (data.income["year"] == 2026)]["amount"].iloc[0]
+    assert grown == pytest.approx(published * 1.05**2 * 1.2)
+    assert mine.parameters["occupancy_margin"] == 0.9 and not mine.balance_test
+    assert mine.transfer_cut[2028] == pytest.approx(9e6) and mine.transfer_cut[2027] == pytest.approx(4.5e6)
+    assert mine.deficit_contributions.to_dict() == {2026: 7e6, 2027: 1e6, 2028: 3e6}
+    assert mine.capital_budget[year] == pytest.approx(4.5e6)

@@ -5,16 +5,24 @@ manifest names (planner.data) and the scenario the manifest records, read again 
 recomputes what the plan must satisfy:
 
 0. data        the data folder is the one the run used (same hash and zone level)
-1. demand      every cohort (zone, need group, phase) is placed in full every year, base year included
-2. capacity    pupils never exceed places; places are existing + commitments + built projects; projects keep
-               to their sizes, opening years and one project per site
-3. suitability placements (not legacy) are in settings designated for the need and serving the phase, within
-               reach for state settings; every journey is recomputed from the zone and setting points
+1. demand      every cohort (zone, need group, phase) is placed in full every year, base year included; a need
+               group's county demand is shared between zones by zone_need_weights.csv where it has rows, else by
+               children aged 0-15
+2. capacity    pupils never exceed places, nor after the base year the occupancy margin (margin x places + the
+               base-year pupils still there above margin x existing and committed places); places are existing +
+               commitments (a phased school's later phases included) + built projects, in whole numbers; projects
+               keep to their sizes, opening years and one project per site
+3. suitability placements (not legacy) are in settings designated for the need, allowed by suitability.csv and
+               serving the phase, within reach for state settings (minutes where the phase and the council's
+               journeys give them, else road km); no setting type takes more than its placement share of a cohort's
+               new entrants; every journey is recomputed (journeys.csv, else the zone and setting points)
 4. continuity  pupils already placed stay (x[t] >= r x[t-1]); legacy pupils leave at exactly the stay rate
-5. capital     capital spent within the cumulative budget; each project's spend follows the lead-time rule
-               and adds up to its capital cost
-6. budget      every income and spending line of budget.csv recomputed; balance, deficit, shortfall, the
-               manifest's shortfall and the transport line
+5. capital     capital spent within the cumulative budget (every source together); each project's spend follows
+               the lead-time rule and adds up to its capital cost
+6. budget      every income line (dsg lines grown after the last published year) and spending line of budget.csv
+               recomputed: place funding of the places the council pays for, top-ups and fees, the spending lines
+               the model does not place (check/spending.py); balance, DfE contributions, cumulative deficit,
+               shortfall (none when planning for sufficiency only), the manifest's shortfall and transport
 7. tables      kpis.csv, settings_by_year.csv pupils and sufficiency.csv agree with placements.csv and budget.csv
 
 It never imports the model, the inputs layer, the solver or the scenario's application: a bug there cannot hide

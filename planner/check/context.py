@@ -16,7 +16,7 @@ from planner.config import Scenario
 from planner.data import PlanningData
 from planner.runfolder import RunFolderError, RunTables
 
-SETTING_COLUMNS = ["setting_type", "needs", "min_age", "max_age", "lon", "lat"]
+SETTING_COLUMNS = ["setting_type", "designation", "needs", "min_age", "max_age", "lon", "lat"]
 
 
 class RunUnderCheck:
@@ -51,13 +51,11 @@ class RunUnderCheck:
 
     def _demand(self) -> tuple[pd.Series, pd.DataFrame]:
         """Specialist demand by year in the county, and by year, zone, need group and phase: the plans of each
-        placed cohort times its base-year specialist share, shared between zones by their children aged 0-15."""
+        placed cohort times its base-year specialist share, shared between zones by zone_weights."""
         county = self.plans[self.plans["phase"].isin(self.placed)].copy()
         keys = zip(county["need_group"], county["phase"], strict=True)
         county["demand"] = county["plans"] * [self.specialist_share.get(k, 0.0) for k in keys]
-        kids = self.data.zones.set_index("zone_id")["children_0_15"].astype(float)
-        weight = pd.DataFrame({"zone_id": kids.index, "weight": (kids / kids.sum()).to_numpy()})
-        out = county[["year", "need_group", "phase", "demand"]].merge(weight, how="cross")
+        out = county[["year", "need_group", "phase", "demand"]].merge(zone_weights(self.data), on="need_group")
         out["demand"] = out["demand"] * out["weight"]
         return county.groupby("year")["demand"].sum(), out[["year", "zone_id", "need_group", "phase", "demand"]]
 
@@ -70,10 +68,11 @@ class RunUnderCheck:
         return str(o["setting_id"]) if o["option_type"] == "expansion" else option_id
 
     def _expected_places(self) -> pd.DataFrame:
-        """Places by setting and year: settings.csv in the base year; then + commitments + built projects."""
+        """Places by setting and year: settings.csv in the base year; then + commitments (fixed, the places the plan
+        does not change) + built projects (places)."""
         s = self.settings
         base = s["places"].where(s["origin"] == "existing", 0.0).to_numpy(dtype=float)  # NaN: unlimited
-        rows = [pd.DataFrame({"setting_id": s.index, "year": self.base, "places": base})]
+        rows = [pd.DataFrame({"setting_id": s.index, "year": self.base, "places": base, "fixed": base})]
         com = self.reading.commitments
         py = self.tables["project_years"]
         py_set = py.assign(setting=[self.option_setting(o) for o in py["project_id"]])
@@ -83,7 +82,8 @@ class RunUnderCheck:
             c_add = open_c.reindex(s.index).fillna(0.0).to_numpy(dtype=float)
             p_add = np.array([added.get((sid, t), 0.0) for sid in s.index])
             # unlimited places stay unlimited; projects add to nothing there (none exist)
-            rows.append(pd.DataFrame({"setting_id": s.index, "year": t, "places": base + c_add + p_add}))
+            fixed = base + c_add
+            rows.append(pd.DataFrame({"setting_id": s.index, "year": t, "places": fixed + p_add, "fixed": fixed}))
         return pd.concat(rows, ignore_index=True)
 
     def growth(self, t: int, rate_name: str) -> float:
@@ -93,9 +93,19 @@ class RunUnderCheck:
     def growth_by_year(self, rate_name: str) -> pd.Series:
         return pd.Series({t: self.growth(t, rate_name) for t in self.years})
 
-    def journeys(self, zone_ids: pd.Series, setting_ids: pd.Series) -> np.ndarray:
-        """Road km: straight line (British National Grid) from the zone point to the setting, x road_circuity;
-        settings without a location: their journey_km."""
+    def cost_growth(self) -> pd.DataFrame:
+        """Setting type x year: the factor place funding and top-ups grow by from the base year (the type's growth
+        in unit_costs.csv, else unit_cost_growth)."""
+        uc = self.reading.unit_costs
+        rate = uc["growth"].fillna(float(self.reading.parameters["unit_cost_growth"]))
+        steps = np.array(self.years, dtype=float) - self.base
+        factor = np.power(1.0 + rate.to_numpy()[:, None], steps[None, :])
+        return pd.DataFrame(factor, index=uc.index, columns=self.years)
+
+    def journeys(self, zone_ids: pd.Series, setting_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Road km and minutes of each (zone, setting) pair: the council's journeys.csv where it has the pair (km
+        where it gives them, and minutes); elsewhere the straight line (British National Grid) from the zone point
+        to the setting x road_circuity (settings without a location: their journey_km) and no minutes (NaN)."""
         z = self.data.zones.set_index("zone_id")
         zx = zone_ids.map(z["x"]).to_numpy(dtype=float)
         zy = zone_ids.map(z["y"]).to_numpy(dtype=float)
@@ -103,7 +113,27 @@ class RunUnderCheck:
         sy = setting_ids.map(self.settings["y"]).to_numpy(dtype=float)
         km = np.hypot(zx - sx, zy - sy) / 1000.0 * float(self.reading.parameters["road_circuity"])
         fixed = setting_ids.map(self.settings["journey_km"]).to_numpy(dtype=float)
-        return np.where(np.isnan(sx), fixed, km)
+        km = np.where(np.isnan(sx), fixed, km)
+        minutes = np.full(len(km), np.nan)
+        j = self.data.journeys
+        if len(j):
+            given = j.set_index(["zone_id", "setting_id"])[["road_km", "minutes"]].astype(float)
+            pairs = pd.MultiIndex.from_arrays([np.asarray(zone_ids), np.asarray(setting_ids)])
+            row = given.reindex(pairs)
+            road = row["road_km"].to_numpy()
+            km = np.where(np.isnan(road), km, road)
+            minutes = row["minutes"].to_numpy()
+        return km, minutes
+
+    def staying_base_pupils(self) -> pd.DataFrame:
+        """Setting x year: the base year's pupils (every base-year row of placements, legacy included) still there
+        in each year, sum over phases of pupils x stay_rate^(t - base year)."""
+        pl = self.tables["placements"]
+        base = pl[pl["year"] == self.base].groupby(["setting_id", "phase"])["pupils"].sum().reset_index()
+        r = base["phase"].map(self.stay).fillna(0.0).to_numpy(dtype=float)
+        steps = np.array(self.years, dtype=float) - self.base
+        left = base["pupils"].to_numpy(dtype=float)[:, None] * np.power(r[:, None], steps[None, :])
+        return pd.DataFrame(left, columns=self.years).groupby(base["setting_id"].to_numpy()).sum()
 
     def summary(self) -> str:
         return (
@@ -138,9 +168,9 @@ def manifest_scenario(run: RunTables) -> Scenario:
 def setting_table(data: PlanningData, commitments: pd.DataFrame) -> pd.DataFrame:
     """Every setting a pupil may be in (existing, committed new settings, new settings of options), by setting id,
     with British National Grid x and y from the location."""
-    cols = [*SETTING_COLUMNS, "out_of_county", "journey_km", "places"]
+    cols = [*SETTING_COLUMNS, "out_of_county", "journey_km", "places", "place_funding_by_la"]
     existing = data.settings.set_index("setting_id")[cols].assign(origin="existing")
-    new = {"out_of_county": False, "journey_km": np.nan, "places": 0.0}
+    new = {"out_of_county": False, "journey_km": np.nan, "places": 0.0, "place_funding_by_la": True}
     com = commitments[commitments["project_type"] != "expansion"].set_index("setting_id")
     opt = data.options[data.options["option_type"] != "expansion"].set_index("option_id")
     out = pd.concat(
@@ -155,6 +185,7 @@ def setting_table(data: PlanningData, commitments: pd.DataFrame) -> pd.DataFrame
     for col in ("min_age", "max_age", "lon", "lat", "journey_km", "places"):
         out[col] = out[col].astype(float)
     out["out_of_county"] = out["out_of_county"].astype(bool)
+    out["place_funding_by_la"] = out["place_funding_by_la"].astype(bool)
     has = out["lon"].notna() & out["lat"].notna()
     tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
     x, y = tr.transform(out["lon"].fillna(0).to_numpy(), out["lat"].fillna(0).to_numpy())
@@ -169,3 +200,22 @@ def specialist_share(data: PlanningData) -> pd.Series:
     total = bp.groupby(["need_group", "phase"])["pupils"].sum()
     spec = bp[bp["placement_type"].isin(data.specialist_types)].groupby(["need_group", "phase"])["pupils"].sum()
     return (spec.reindex(total.index).fillna(0.0) / total.where(total > 0)).fillna(0.0)
+
+
+def zone_weights(data: PlanningData) -> pd.DataFrame:
+    """need_group, zone_id, weight: each zone's share of a need group's county demand. A group with rows in
+    zone_need_weights.csv for this run's zones is shared by those weights (normalised within the group); any other
+    by the zones' children aged 0-15."""
+    zones = data.zones["zone_id"]
+    kids = data.zones.set_index("zone_id")["children_0_15"].astype(float)
+    znw = data.zone_need_weights
+    znw = znw[znw["zone_id"].isin(set(zones))] if len(znw) else znw
+    frames = []
+    for g in data.need_groups["need_group"]:
+        rows = znw[znw["need_group"] == g] if len(znw) else znw
+        w = rows.set_index("zone_id")["weight"].astype(float).reindex(zones).fillna(0.0) if len(rows) else kids
+        if not w.sum() > 0:
+            w = kids
+        w = w.reindex(zones)
+        frames.append(pd.DataFrame({"need_group": g, "zone_id": zones.to_numpy(), "weight": (w / w.sum()).to_numpy()}))
+    return pd.concat(frames, ignore_index=True)

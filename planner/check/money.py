@@ -18,7 +18,8 @@ from planner.check.result import (
     pupils_tol,
     ratio,
 )
-from planner.runfolder import FEES_PREFIX, INCOME_PREFIX
+from planner.check.spending import spending_lines, transport
+from planner.runfolder import FEES_PREFIX, INCOME_PREFIX, LINE_PREFIX
 
 
 def check_capital(run: RunUnderCheck) -> CheckResult:
@@ -166,58 +167,88 @@ def _project_spend(run: RunUnderCheck, res: CheckResult, oid: str, rows: pd.Data
 def check_budget(run: RunUnderCheck) -> CheckResult:
     res = CheckResult(
         "budget",
-        "income and spending lines, balance, deficit, shortfall (and the manifest's), transport line",
-        f"GBP {MONEY_ABS:g} + {MONEY_REL:g} x the amounts compared; transport rate {RATE_REL:g} relative",
+        "income and spending lines, balance, DfE contributions, deficit, shortfall (and the manifest's), transport",
+        f"GBP {MONEY_ABS:g} + {MONEY_REL:g} x the amounts compared; transport {RATE_REL:g} relative more",
     )
     b = run.tables["budget"].set_index("year").reindex(run.years)
-    income, spending = _income_and_spending(run, res, b)
+    income = _income(run, res, b)
+    spending = _place_funding(run, res, b) + _fees(run, res, b) + _other_lines(run, res, b)
+    _compare(res, b, "spending_total", spending)
     shortfall = _balance(run, res, b, income, spending)
     _manifest_shortfall(run, res, b, (income.abs() + spending.abs())[shortfall > 0].sum())
     _transport(run, res, b)
     return res
 
 
-def _income_and_spending(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Every income line and their total; place funding of every place, top-ups and fees of every pupil and the
-    other high-needs spending of every plan not placed, grown; the spending total. Returns the two totals."""
-    years = run.years
-    inc = run.reading.income_by_line(years)
+def _income(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Series:
+    """Every income line (dsg lines grown after the last published year, the scenario's overrides) and the total."""
+    inc = run.reading.income_by_line(run.years)
     for line in inc.columns:
         _compare(res, b, f"{INCOME_PREFIX}{line}", inc[line])
     income = inc.sum(axis=1)
     _compare(res, b, "income_total", income, inc.abs().sum(axis=1))
+    return income
 
-    uc, s = run.reading.unit_costs, run.settings
-    grown = run.growth_by_year("unit_cost_growth")
+
+def _place_funding(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Series:
+    """Place funding of every place the council pays for: all but the existing places of settings whose place
+    funding the DfE pays (place_funding_by_la false); committed and new places always."""
+    s = run.settings
     places = run.places.assign(type=run.places["setting_id"].map(s["setting_type"]))
-    places["pf"] = places["type"].map(uc["place_funding"]) * places["year"].map(grown)
-    place_funding = (places["places"].fillna(0.0) * places["pf"]).groupby(places["year"]).sum().reindex(years)
-    _compare(res, b, "place_funding", place_funding)
-    pl = run.tables["placements"]
-    by_type = pl.assign(type=pl["setting_id"].map(s["setting_type"])).groupby(["type", "year"])["pupils"].sum()
-    fees = {}
+    recouped = s["places"].where(~s["place_funding_by_la"] & (s["origin"] == "existing"), 0.0).fillna(0.0)
+    charged = places["places"].fillna(0.0) - places["setting_id"].map(recouped).fillna(0.0)
+    rate = run.cost_growth().mul(run.reading.unit_costs["place_funding"], axis=0).stack()
+    pf = rate.reindex(pd.MultiIndex.from_frame(places[["type", "year"]])).to_numpy(dtype=float)
+    want = pd.Series(charged.to_numpy() * pf).groupby(places["year"].to_numpy()).sum().reindex(run.years)
+    _compare(res, b, "place_funding", want, source="the council's places give")
+    return want
+
+
+def _fees(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Series:
+    """Top-ups and fees of every pupil by setting type, grown at the type's rate."""
+    pl, uc, grown = run.tables["placements"], run.reading.unit_costs, run.cost_growth()
+    by_type = pl.assign(type=pl["setting_id"].map(run.settings["setting_type"])).groupby(["type", "year"])["pupils"]
+    pupils = by_type.sum()
+    total = pd.Series(0.0, index=run.years)
     for st in uc.index:
-        pupils = pd.Series({t: float(by_type.get((st, t), 0.0)) for t in years})
-        fees[st] = pupils * uc.loc[st, "top_up"] * grown
-        _compare(res, b, f"{FEES_PREFIX}{st}", fees[st])
-    not_placed = run.plans.groupby("year")["plans"].sum().reindex(years) - run.county_demand.reindex(years)
-    other = float(run.reading.parameters["other_high_needs_per_plan"]) * grown * not_placed
-    _compare(res, b, "other_high_needs", other)
-    spending = place_funding + sum(fees.values()) + other
-    _compare(res, b, "spending_total", spending)
-    return income, spending
+        n = pd.Series({t: float(pupils.get((st, t), 0.0)) for t in run.years})
+        fees = n * float(uc.loc[st, "top_up"]) * grown.loc[st]
+        _compare(res, b, f"{FEES_PREFIX}{st}", fees)
+        total += fees
+    return total
+
+
+def _other_lines(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Series:
+    """Each spending line the model does not place (line_<name>) and their sum (other_high_needs)."""
+    lines = spending_lines(run)
+    for name in lines.columns:
+        col = f"{LINE_PREFIX}{name}"
+        if col in b.columns or not run.data.spending_lines.empty:
+            _compare(res, b, col, lines[name], source=f"spending line {name} gives")
+    for col in sorted(c for c in b.columns if c.startswith(LINE_PREFIX) and c[len(LINE_PREFIX) :] not in lines):
+        res.fail(f"year {run.base}: budget.csv has {col}, a spending line the data do not give")
+    other = lines.sum(axis=1)
+    _compare(res, b, "other_high_needs", other, lines.abs().sum(axis=1))
+    return other
 
 
 def _balance(
     run: RunUnderCheck, res: CheckResult, b: pd.DataFrame, income: pd.Series, spending: pd.Series
 ) -> pd.Series:
-    """The in-year balance, the cumulative deficit and the shortfall in each target year; returns the shortfall."""
+    """The in-year balance, the DfE contributions, the cumulative deficit (less the balance and the contributions)
+    and the shortfall in each target year (none when planning for sufficiency only); returns the shortfall."""
     balance = income - spending
-    _compare(res, b, "in_year_balance", balance, income.abs() + spending.abs())
+    scale = income.abs() + spending.abs()
+    _compare(res, b, "in_year_balance", balance, scale)
+    dfe = run.reading.deficit_contributions.reindex(run.years).fillna(0.0)
+    if "dfe_deficit_contributions" in b.columns or dfe.abs().sum() > 0:
+        _compare(res, b, "dfe_deficit_contributions", dfe, source="deficit_contributions.csv and the scenario give")
     opening = float(run.reading.parameters["opening_deficit"])
-    _compare(res, b, "cumulative_deficit", opening - balance.cumsum(), opening + (income + spending).cumsum())
-    shortfall = pd.Series({t: max(0.0, -balance[t]) if t in run.target_years else 0.0 for t in run.years})
-    _compare(res, b, "shortfall", shortfall, income.abs() + spending.abs())
+    _compare(res, b, "cumulative_deficit", opening - (balance + dfe).cumsum(), opening + (scale + dfe.abs()).cumsum())
+    owed = run.target_years if run.reading.balance_test else []
+    shortfall = pd.Series({t: max(0.0, -balance[t]) if t in owed else 0.0 for t in run.years})
+    source = "the balance gives" if run.reading.balance_test else "sufficiency only (balance_test false) gives"
+    _compare(res, b, "shortfall", shortfall, scale, source=source)
     return shortfall
 
 
@@ -238,26 +269,15 @@ def _manifest_shortfall(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame, s
 
 
 def _transport(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> None:
-    """One GBP per pupil-km rate, grown; the base year costs transport_cost_per_pupil per pupil."""
-    pl, years = run.tables["placements"], run.years
-    pkm = (pl["pupils"] * pl["journey_km"]).groupby(pl["year"]).sum().reindex(years)
-    tr = b["transport_general_fund"].astype(float)
-    r0 = float(tr.iloc[0] / pkm.iloc[0]) if pkm.iloc[0] > 0 else 0.0
-    expected = r0 * pkm * run.growth_by_year("transport_cost_growth")  # the base year's rate, grown
+    """The transport line: each pupil's journeys at the base-year calibration, grown."""
+    tr, years = b["transport_general_fund"].astype(float), run.years
+    want = transport(run)
+    how = f"distance bands x {want.scale:.6g}" if want.banded else f"GBP {want.scale:.6g} per pupil-km"
+    how += " (calibrated to transport_cost_per_pupil in the base year), grown,"
     res.add(
-        (np.abs(tr - expected) / (money_tol(expected.abs()) + RATE_REL * expected.abs())).to_numpy(),
+        (np.abs(tr - want.expected) / (money_tol(want.expected.abs()) + RATE_REL * want.expected.abs())).to_numpy(),
         lambda i: (
-            f"year {years[i]}: transport {gbp(tr.iloc[i])} for {pkm.iloc[i]:,.1f} pupil-km, but the base year's "
-            f"rate of GBP {r0:.6g} per pupil-km (grown) gives {gbp(expected.iloc[i])}"
-        ),
-    )
-    base_pupils = float(pl.loc[pl["year"] == run.base, "pupils"].sum())
-    avg = float(tr.iloc[0]) / base_pupils if base_pupils else float("nan")
-    want_avg = float(run.reading.parameters["transport_cost_per_pupil"])
-    res.add(
-        [abs(avg - want_avg) / float(money_tol(want_avg))],
-        lambda _i: (
-            f"year {run.base}: base-year transport is {gbp(avg)} per pupil, parameters.csv "
-            f"transport_cost_per_pupil is {gbp(want_avg)}"
+            f"year {years[i]}: transport {gbp(tr.iloc[i])} for {want.pupil_km.iloc[i]:,.1f} pupil-km, but at "
+            f"{how} it comes to {gbp(want.expected.iloc[i])}"
         ),
     )

@@ -1,7 +1,8 @@
 """Part of the capacity check: the projects a run builds and the commitments it lists.
 
 Built options keep to their sizes, growth and opening years, one per site, forced and forbidden options as the
-scenario says; commitments are listed as the scenario delivers them.
+scenario says; commitments are listed as the scenario delivers them; every place in projects.csv,
+project_years.csv and settings_by_year.csv is a whole number.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from planner.check.context import RunUnderCheck
-from planner.check.result import PUPILS_ABS, CheckResult, pupils_tol
+from planner.check.result import PUPILS_ABS, WHOLE_ABS, CheckResult, pupils_tol
 
 
 def check_projects(run: RunUnderCheck, res: CheckResult) -> None:
@@ -26,6 +27,26 @@ def check_projects(run: RunUnderCheck, res: CheckResult) -> None:
     site = pd.Series({oid: opts.loc[oid, "site_id"] for oid in ids if oid in opts.index}, dtype=object)
     _check_sites(run, res, site)
     _check_commitments(run, res, pr[pr["kind"] == "commitment"].set_index("project_id"))
+    _whole_places(run, res)
+
+
+def _whole_places(run: RunUnderCheck, res: CheckResult) -> None:
+    """Places are whole numbers wherever the run lists them (the data's are; a project adds whole places)."""
+    for table, cols, key in (
+        ("projects", ("places", "places_at_opening"), "project_id"),
+        ("project_years", ("places",), "project_id"),
+        ("settings_by_year", ("places",), "setting_id"),
+    ):
+        df = run.tables[table].reset_index(drop=True)
+        for col in cols:
+            v = df[col].to_numpy(dtype=float)
+            off = np.where(np.isnan(v), 0.0, np.abs(v - np.round(v)) / WHOLE_ABS)
+
+            def describe(i: int, df: pd.DataFrame = df, col: str = col, key: str = key, table: str = table) -> str:
+                year = df["year"][i] if "year" in df.columns else df["opening_year"][i]
+                return f"year {year}, {key.split('_')[0]} {df[key][i]}: {table}.csv {col} {df[col][i]:.6g} is not whole"
+
+            res.add(off, describe)
 
 
 def places_by_year(run: RunUnderCheck, rows: pd.DataFrame) -> pd.Series:

@@ -13,11 +13,13 @@ from planner.check.result import (
     PUPILS_ABS,
     PUPILS_REL,
     ROW_FLOOR,
+    WHOLE_ABS,
     CheckResult,
     num,
     pupils_tol,
     ratio,
 )
+from planner.check.shares import check_shares
 from planner.data.schema import STATE_TYPES
 
 COHORT = ["zone_id", "need_group", "phase", "setting_id"]  # a placement's row, across years
@@ -47,35 +49,48 @@ def check_demand(run: RunUnderCheck) -> CheckResult:
 def check_capacity(run: RunUnderCheck) -> CheckResult:
     res = CheckResult(
         "capacity",
-        "pupils within places; places = existing + commitments + built projects; project sizes and timing",
-        f"{PUPILS_ABS:g} + {PUPILS_REL:g} x places",
+        "pupils within places and the occupancy margin; places = existing + commitments + built projects, whole; "
+        "project sizes and timing",
+        f"{PUPILS_ABS:g} + {PUPILS_REL:g} x places; whole places {WHOLE_ABS:g}",
     )
     pl, sby = run.tables["placements"], run.tables["settings_by_year"]
     pupils = pl.groupby(["setting_id", "year"])["pupils"].sum().rename("pupils").reset_index()
     m = run.places.merge(
         sby[["setting_id", "year", "places"]], on=["setting_id", "year"], how="outer", suffixes=("", "_run")
     )
-    m = m.merge(pupils, on=["setting_id", "year"], how="left").fillna({"pupils": 0.0})
+    m = m.merge(pupils, on=["setting_id", "year"], how="left").fillna({"pupils": 0.0}).reset_index(drop=True)
     in_sby = pd.MultiIndex.from_frame(m[["setting_id", "year"]]).isin(
         pd.MultiIndex.from_frame(sby[["setting_id", "year"]])
     )
     _places_listed(res, m, in_sby)
+    # settings_by_year's places (the data's where the table has no row)
+    _within_margin(run, res, m, m["places_run"].where(in_sby, m["places"]))
+    check_projects(run, res)
+    return res
 
-    # pupils within places (settings_by_year's places; the data's where the table has no row)
-    places = m["places_run"].where(in_sby, m["places"])
-    over = (m["pupils"] - places) / pupils_tol(places.fillna(0))
-    over = np.where(places.isna(), 0.0, over.fillna(0.0)).astype(float)
+
+def _within_margin(run: RunUnderCheck, res: CheckResult, m: pd.DataFrame, places: pd.Series) -> None:
+    """Pupils within places: in the base year all of them; after it, margin x places + the base-year pupils still
+    there above margin x the places the plan does not change (existing and committed), if any."""
+    margin = float(run.reading.parameters.get("occupancy_margin", 1.0))
+    left = run.staying_base_pupils().stack()
+    staying = left.reindex(pd.MultiIndex.from_frame(m[["setting_id", "year"]])).fillna(0.0).to_numpy()
+    above = np.maximum(0.0, staying - margin * m["fixed"].fillna(0.0).to_numpy())
+    bound = np.where(m["year"] > run.base, margin * places + above, places)
+    over = (m["pupils"] - bound) / pupils_tol(np.nan_to_num(bound))
+    over = np.where(np.isnan(bound), 0.0, np.nan_to_num(over)).astype(float)
 
     def describe_over(i: int) -> str:
         x = m.iloc[i]
+        where = f"year {x.year}, setting {x.setting_id}: {x.pupils:.4f} pupils in {num(places.iloc[i])} places"
+        if x.year == run.base or (margin == 1.0 and above[i] == 0.0):
+            return f"{where} (over by {x.pupils - bound[i]:.4g})"
         return (
-            f"year {x.year}, setting {x.setting_id}: {x.pupils:.4f} pupils in {num(places.iloc[i])} places "
-            f"(over by {x.pupils - places.iloc[i]:.4g})"
+            f"{where}, over the occupancy margin {margin:g} by {x.pupils - bound[i]:.4g} (at most {bound[i]:.4g} "
+            f"with {staying[i]:.4g} base-year pupils still there: no new entrants beyond the margin)"
         )
 
     res.add(np.maximum(over, 0.0), describe_over)
-    check_projects(run, res)
-    return res
 
 
 def _places_listed(res: CheckResult, m: pd.DataFrame, in_sby: np.ndarray) -> None:
@@ -108,11 +123,13 @@ def serves(min_age: np.ndarray, max_age: np.ndarray, lo: np.ndarray, hi: np.ndar
 def check_suitability(run: RunUnderCheck) -> CheckResult:
     res = CheckResult(
         "suitability",
-        "placements in designated settings serving the phase, state settings within reach; journeys recomputed",
-        f"{KM_ABS:g} km for journeys; {PUPILS_ABS:g} pupils in an unsuitable or unreachable setting",
+        "placements in designated settings serving the phase and allowed by suitability.csv, state settings within "
+        "reach; placement shares of new entrants; journeys recomputed",
+        f"{KM_ABS:g} km for journeys; {PUPILS_ABS:g} pupils in an unsuitable or unreachable setting; "
+        f"{PUPILS_ABS:g} + {PUPILS_REL:g} x new entrants for shares",
     )
     pl = _known_placements(run, res)
-    km = run.journeys(pl["zone_id"], pl["setting_id"])
+    km, minutes = run.journeys(pl["zone_id"], pl["setting_id"])
     res.add(
         ratio(pl["journey_km"], km, KM_ABS),
         lambda i: (
@@ -122,7 +139,10 @@ def check_suitability(run: RunUnderCheck) -> CheckResult:
     )
     # suitability and reach of placements the model made (not legacy)
     made = ~pl["legacy"].to_numpy()
-    _suitable(run, res, pl[made].reset_index(drop=True), km[made])
+    new = pl[made].reset_index(drop=True)
+    _suitable(run, res, new, km[made], minutes[made])
+    _suitability_table(run, res, new)
+    check_shares(run, res)
     return res
 
 
@@ -160,8 +180,9 @@ def _known_placements(run: RunUnderCheck, res: CheckResult) -> pd.DataFrame:
     return pl
 
 
-def _suitable(run: RunUnderCheck, res: CheckResult, new: pd.DataFrame, km: np.ndarray) -> None:
-    """The model's placements: in settings designated for the need, serving the phase, state ones within reach."""
+def _suitable(run: RunUnderCheck, res: CheckResult, new: pd.DataFrame, km: np.ndarray, minutes: np.ndarray) -> None:
+    """The model's placements: in settings designated for the need, serving the phase, state ones within reach (in
+    minutes where the phase sets a limit in minutes and the journey has them, else in road km)."""
     s = run.settings
     needs = new["setting_id"].map(s["needs"])
     need_ok = np.array([g in n for g, n in zip(new["need_group"], needs, strict=True)])
@@ -173,7 +194,10 @@ def _suitable(run: RunUnderCheck, res: CheckResult, new: pd.DataFrame, km: np.nd
     )
     state = new["setting_id"].map(s["setting_type"]).isin(STATE_TYPES).to_numpy()
     reach = new["phase"].map(run.reading.reach).to_numpy(dtype=float)
-    far = state & ~(km <= reach + 1e-6)
+    limit = new["phase"].map(run.reading.reach_minutes).to_numpy(dtype=float)
+    by_minutes = ~np.isnan(limit) & ~np.isnan(minutes)
+    within = np.where(by_minutes, minutes <= limit + 1e-6, km <= reach + 1e-6)
+    far = state & ~within
     pupils = new["pupils"].to_numpy(dtype=float)
     score = pupils / PUPILS_ABS
 
@@ -195,7 +219,43 @@ def _suitable(run: RunUnderCheck, res: CheckResult, new: pd.DataFrame, km: np.nd
         np.where(serving, 0.0, score),
         lambda i: f"{where(i)} in a setting whose ages ({ages(i)}) cover under half the phase",
     )
-    res.add(np.where(far, score, 0.0), lambda i: f"{where(i)} beyond reach: {km[i]:.1f} km > {reach[i]:g} km")
+    res.add(
+        np.where(far, score, 0.0),
+        lambda i: (
+            f"{where(i)} beyond reach: "
+            + (f"{minutes[i]:.0f} minutes > {limit[i]:g}" if by_minutes[i] else f"{km[i]:.1f} km > {reach[i]:g} km")
+        ),
+    )
+
+
+def _suitability_table(run: RunUnderCheck, res: CheckResult, new: pd.DataFrame) -> None:
+    """suitability.csv (where the data have it): the row of the setting's type and designation (else its type's
+    'any' row) lists the placement's need group."""
+    suit = run.data.suitability
+    if suit.empty:
+        return
+    allowed = {(str(r.setting_type), str(r.designation)): set(r.need_groups) for r in suit.itertuples()}
+    s = run.settings
+    kinds = new["setting_id"].map(s["setting_type"]).astype(str)
+    designations = new["setting_id"].map(s["designation"])
+    rows = [
+        (k, str(d)) if (k, str(d)) in allowed else (k, "any")
+        for k, d in zip(kinds, designations.where(designations.notna(), "any"), strict=True)
+    ]
+    ok = np.array([g in allowed.get(r, set()) for g, r in zip(new["need_group"], rows, strict=True)])
+    res.add(
+        np.where(ok, 0.0, new["pupils"].to_numpy(dtype=float) / PUPILS_ABS),
+        lambda i: (
+            f"year {new['year'][i]}, zone {new['zone_id'][i]}, setting {new['setting_id'][i]}: "
+            f"{new['pupils'][i]:.4g} {new['need_group'][i]} {new['phase'][i]} pupils, "
+            + (
+                f"which suitability.csv's row ({rows[i][0]}, {rows[i][1]}) does not allow "
+                f"(it allows {';'.join(sorted(allowed[rows[i]]))})"
+                if rows[i] in allowed
+                else f"a setting suitability.csv has no row for ({rows[i][0]}, {designations[i]})"
+            )
+        ),
+    )
 
 
 def check_continuity(run: RunUnderCheck) -> CheckResult:

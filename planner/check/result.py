@@ -5,6 +5,7 @@ so every equality allows for that:
 - pupils and places: 1e-4 + 1e-5 x |value|; a cohort's total against its demand also allows 1e-6 per setting,
   as the placements table leaves out rows under 1e-6 pupils;
 - journeys: 1e-3 km;
+- whole places (projects, project years, settings by year): 1e-6 from a whole number;
 - capital spent by a range project in a year: the money tolerance plus its capital per place x the places
   tolerance (places are read from the table, rounded);
 - money: GBP 1 + 1e-7 x the sum of the absolute terms compared (a line of GBP 100m is held to about GBP 11);
@@ -30,6 +31,7 @@ MONEY_ABS = 1.0  # GBP
 MONEY_REL = 1e-7  # share of the sum of the absolute terms compared
 RATE_REL = 5e-5  # relative, for ratios of two rounded numbers
 SHARE_ABS = 1e-6
+WHOLE_ABS = 1e-6  # places: how far from a whole number a place may be written
 BALANCE_TOL = 0.5  # GBP: a balance of at least -0.5 counts as balanced (as in the KPI table)
 MAX_KEPT = 25  # violations kept per check (all are counted)
 FAILED = 1e9  # the score of a violation that is not a numeric comparison
