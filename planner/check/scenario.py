@@ -148,10 +148,22 @@ def _deficit_contributions(data: PlanningData, scen: Scenario) -> pd.Series:
 
 
 def _commitments(data: PlanningData, scen: Scenario) -> pd.DataFrame:
-    com = data.commitments[~data.commitments["project_id"].isin(scen.cancel_commitments)].copy()
+    """Commitments as delivered: delays applied; a later phase of a new school (an expansion of its setting)
+    cancelled with the school and opening no earlier than it."""
+    com = data.commitments.copy()
     delay = com["project_id"].map(scen.commitment_delays).fillna(0).astype(int)
     com["opening_year"] = com["opening_year"].astype(int) + delay
-    return com.reset_index(drop=True)
+    opens = {r.setting_id: (r.project_id, r.opening_year) for r in com.itertuples() if r.project_type != "expansion"}
+    keep = []
+    for r in com.itertuples():
+        school = opens.get(r.setting_id) if r.project_type == "expansion" else None
+        if school is not None:
+            com.loc[r.Index, "opening_year"] = max(int(r.opening_year), int(school[1]))
+        dropped = r.project_id in scen.cancel_commitments or (
+            school is not None and school[0] in scen.cancel_commitments
+        )
+        keep.append(not dropped)
+    return com[keep].reset_index(drop=True)
 
 
 def _options(data: PlanningData, scen: Scenario) -> pd.DataFrame:

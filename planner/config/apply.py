@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from planner.config.scenario import Scenario, ScenarioError
@@ -256,9 +257,19 @@ def _deficit_contributions(data: PlanningData, scen: Scenario) -> pd.DataFrame:
 
 def _commitments(data: PlanningData, scen: Scenario) -> pd.DataFrame:
     """Commitments delivered in the scenario, with its delays applied to their opening years."""
-    com = data.commitments[~data.commitments["project_id"].isin(scen.cancel_commitments)].copy()
+    com = data.commitments.copy()
     delay = com["project_id"].map(scen.commitment_delays).fillna(0).astype(int)
     com["opening_year"] = com["opening_year"] + delay
+    # a school opening in phases: a later phase (an expansion of a new committed setting) goes with its school:
+    # cancelled with it, and never open before it
+    schools = com[com["project_type"] != "expansion"].set_index("setting_id")
+    phase = (com["project_type"] == "expansion") & com["setting_id"].isin(schools.index)
+    school_of = com["setting_id"].where(phase)
+    cancelled = com["project_id"].isin(scen.cancel_commitments)
+    cancelled |= phase & school_of.map(schools["project_id"]).isin(scen.cancel_commitments)
+    school_opens = school_of.map(schools["opening_year"])
+    com.loc[phase, "opening_year"] = np.maximum(com.loc[phase, "opening_year"], school_opens[phase]).astype(int)
+    com = com[~cancelled].copy()
     base, last = data.base_year, data.last_year
     bad = com[(com["opening_year"] <= base) | (com["opening_year"] > last)]
     if len(bad):

@@ -37,11 +37,11 @@ def county_demand(data: PlanningData, projection: str, scale: float = 1.0) -> pd
 
 def zone_weights(data: PlanningData, need_group: str | None = None) -> pd.Series:
     """Each zone's share of the county's demand of a need group: its weight in zone_need_weights.csv where the data
-    give the group, else its share of the county's children aged 15 and under."""
+    give the group for this run's zones, else its share of the county's children aged 15 and under."""
     znw = data.zone_need_weights
-    if need_group is not None and len(znw) and (znw["need_group"] == need_group).any():
-        w = znw[znw["need_group"] == need_group].set_index("zone_id")["weight"].astype(float)
-        w = w.reindex(data.zones["zone_id"]).fillna(0.0)
+    rows = znw[(znw["need_group"] == need_group) & znw["zone_id"].isin(data.zones["zone_id"])] if len(znw) else znw
+    if need_group is not None and len(rows) and rows["weight"].astype(float).sum() > 0:
+        w = rows.set_index("zone_id")["weight"].astype(float).reindex(data.zones["zone_id"]).fillna(0.0)
         return w / w.sum()
     kids = data.zones.set_index("zone_id")["children_0_15"]
     return kids / kids.sum()

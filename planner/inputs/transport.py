@@ -9,12 +9,13 @@ what the council's general fund pays grows with pupils and distance, not distanc
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planner.data import PlanningData
+from planner.data import DataWarning, PlanningData
 
 
 @dataclass
@@ -49,8 +50,9 @@ def band_cost(bands: pd.DataFrame, km: np.ndarray, setting_type: np.ndarray) -> 
     return np.nan_to_num(out, nan=0.0)
 
 
-def transport_costs(data: PlanningData, pupils: np.ndarray, km: np.ndarray, setting_type: np.ndarray,
-                    years: list[int]) -> TransportCosts:  # fmt: skip
+def transport_costs(
+    data: PlanningData, pupils: np.ndarray, km: np.ndarray, setting_type: np.ndarray, years: list[int]
+) -> TransportCosts:
     """Calibrate to the base year: base-year `pupils` travelling `km` to settings of `setting_type` cost
     transport_cost_per_pupil each on average."""
     p = data.parameters
@@ -58,6 +60,13 @@ def transport_costs(data: PlanningData, pupils: np.ndarray, km: np.ndarray, sett
     bands = data.transport_costs
     raw = band_cost(bands, km, setting_type) if len(bands) else km
     total = float((pupils * raw).sum())
+    if total <= 0 < target:
+        warnings.warn(
+            "transport cannot be calibrated: the base year's placements travel no distance (or cost "
+            "nothing in transport_costs.csv), so every journey is costed at 0",
+            DataWarning,
+            stacklevel=2,
+        )
     scale = target / total if total > 0 else 0.0
     g = float(p["transport_cost_growth"])
     growth = pd.Series({t: (1 + g) ** (t - data.base_year) for t in years}, name="transport_growth")
