@@ -8,21 +8,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from planner.formats import year_label
+from planner.report.budget_tables import FEES_LABELS
 from planner.report.mapkit.figure import HALO, new_figure, save_map
 from planner.report.style import SETTING_COLOURS
 from planner.runfolder import FEES_PREFIX
 
 INCOME = "#d4e4f2"  # pale fill, dark edge: not mistaken for a spending line
 INCOME_EDGE = "#1f4e79"
-FEES_LABELS = {
-    "special": "Top-ups: special schools",
-    "srb": "Top-ups: SRBs",
-    "ap": "Top-ups: AP",
-    "independent": "Fees: independent schools",
-}
 # spending lines of budget.csv, stacked in this order: column -> (label, colour); top-ups in the settings' colours
 SPENDING = {
     "place_funding": ("Place funding", "#e6a23c"),
@@ -30,12 +26,13 @@ SPENDING = {
     "other_high_needs": ("Other high-needs spending", "#9a9a9a"),
 }
 SHORTFALL = "#c0392b"
+CONTRIBUTION = "#1e7d4f"  # DfE contributions to the cumulative deficit
 DEFICIT = "#333333"
 RUN_COLOURS = ("#1f5fa8", "#d55e00")  # run A, run B
 BUDGET_FIGSIZE = (11.69, 5.4)
 
 
-def _mark_target(ax: Axes, years: Sequence[int], target: int, *, text: str | None = "", bottom: bool = False) -> None:
+def mark_target(ax: Axes, years: Sequence[int], target: int, *, text: str | None = "", bottom: bool = False) -> None:
     """Shade the years from the target year on (the budget must balance in-year there) and label it."""
     if target not in years:
         return
@@ -58,7 +55,7 @@ def _mark_target(ax: Axes, years: Sequence[int], target: int, *, text: str | Non
         )
 
 
-def _style(ax: Axes, years: Sequence[int], ylabel: str) -> None:
+def style_axes(ax: Axes, years: Sequence[int], ylabel: str) -> None:
     ax.set_xticks(range(len(years)), [year_label(y) for y in years], fontsize=8.5)
     ax.tick_params(axis="y", labelsize=8.5)
     ax.set_ylabel(ylabel, fontsize=9)
@@ -68,9 +65,51 @@ def _style(ax: Axes, years: Sequence[int], ylabel: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def budget_chart(budget: pd.DataFrame, target_year: int, path: str | Path, *, title: str = "") -> Path:
+def mark_contributions(ax: Axes, deficit: np.ndarray, contributions: pd.Series) -> tuple[float, list[Line2D]]:
+    """Mark the DfE contributions (GBP) on a cumulative deficit line (GBP m, one point per year): a hollow point
+    where the deficit would be without them, joined to where it is by a dashed line and labelled with the amount.
+    Returns the highest point drawn (GBP m, for the axis limits) and the legend entry (none if nothing is drawn)."""
+    top = float(np.nanmax(deficit)) if len(deficit) else 0.0
+    drawn = False
+    for i, c in enumerate(contributions.fillna(0.0).to_numpy(dtype=float) / 1e6):
+        if c > 0.05 and not np.isnan(deficit[i]):
+            start = deficit[i] + c
+            ax.plot([i, i], [deficit[i], start], color=CONTRIBUTION, lw=1.2, ls=(0, (3, 2)), zorder=2)
+            ax.plot([i], [start], marker="o", mfc="white", mec=CONTRIBUTION, mew=1.4, ms=5.5, zorder=4)
+            ax.annotate(
+                f"DfE -£{c:,.1f}m",
+                (i, start),
+                textcoords="offset points",
+                xytext=(-6, 0),
+                ha="right",
+                va="center",
+                fontsize=7.5,
+                color=CONTRIBUTION,
+                fontweight="bold",
+                path_effects=HALO,
+                zorder=6,
+            )
+            top, drawn = max(top, start), True
+    key = Line2D(
+        [],
+        [],
+        color=CONTRIBUTION,
+        ls=(0, (3, 2)),
+        marker="o",
+        mfc="white",
+        mew=1.4,
+        ms=5.5,
+        label="Without the DfE contribution",
+    )
+    return top, [key] if drawn else []
+
+
+def budget_chart(
+    budget: pd.DataFrame, target_year: int, path: str | Path, *, title: str = "", balance_test: bool = True
+) -> Path:
     """Income and spending by year (spending stacked by line), the shortfall in the target years hatched, and
-    the cumulative deficit; the target year marked."""
+    the cumulative deficit with any DfE contributions; the target year marked (as the target year only when the
+    scenario plans for sufficiency only)."""
     b = budget.sort_values("year")
     years = [int(y) for y in b["year"]]
     x = np.arange(len(years))
@@ -114,8 +153,8 @@ def budget_chart(budget: pd.DataFrame, target_year: int, path: str | Path, *, ti
             ax1.text(
                 xi, top + 3, f"£{s:,.0f}m", ha="center", va="bottom", fontsize=7.5, color=SHORTFALL, fontweight="bold"
             )
-    _mark_target(ax1, years, target_year)
-    _style(ax1, years, "£ million a year")
+    mark_target(ax1, years, target_year, text="" if balance_test else "target year: sufficiency only")
+    style_axes(ax1, years, "£ million a year")
     ax1.set_title("Income and spending (left bar income, right bar spending)", fontsize=10, loc="left")
     ax1.set_ylim(0, max(float(bottom.max()), float((inc + short).max())) * 1.12)
     handles, labels = ax1.get_legend_handles_labels()
@@ -125,17 +164,24 @@ def budget_chart(budget: pd.DataFrame, target_year: int, path: str | Path, *, ti
     ax2.plot(x, deficit, color=DEFICIT, marker="o", lw=2, zorder=3)
     for xi, v in zip(x, deficit, strict=True):
         ax2.annotate(f"{v:,.0f}", (xi, v), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7.5)
+    hi, dfe_key = float(deficit.max()), []
+    if "dfe_deficit_contributions" in b.columns:
+        hi, dfe_key = mark_contributions(ax2, deficit, b["dfe_deficit_contributions"])
     bal = b["in_year_balance"].to_numpy() / 1e6
     ax2.bar(x, bal, 0.55, color=np.where(bal < 0, "#e8a09a", "#9fd3b4"), zorder=2, label="In-year balance")
     ax2.axhline(0, color="black", lw=0.8)
-    _mark_target(ax2, years, target_year, text=None)
-    _style(ax2, years, "£ million")
+    mark_target(ax2, years, target_year, text=None)
+    style_axes(ax2, years, "£ million")
     ax2.tick_params(axis="x", labelrotation=45)
     ax2.set_title("Cumulative deficit (line) and in-year balance (bars)", fontsize=10, loc="left")
-    lo, hi = min(0.0, float(bal.min())), max(0.0, float(deficit.max()))
+    lo, hi = min(0.0, float(bal.min())), max(0.0, hi)
     ax2.set_ylim(lo * 1.15 - 5, hi * 1.12 + 5)
     ax2.legend(
-        handles=[Patch(color="#e8a09a", label="In-year deficit"), Patch(color="#9fd3b4", label="In-year surplus")],
+        handles=[
+            Patch(color="#e8a09a", label="In-year deficit"),
+            Patch(color="#9fd3b4", label="In-year surplus"),
+            *dfe_key,
+        ],
         loc="upper left",
         fontsize=7.8,
         frameon=False,
@@ -209,10 +255,10 @@ def budget_compare_chart(
         f"{names[-1].split(':')[0]} minus {names[0].split(':')[0]}, £m (+ = costs more)", fontsize=10, loc="left"
     )
     for k, a in enumerate(axes):
-        _mark_target(
+        mark_target(
             a, years, target_year, text=f"target\nfrom {year_label(target_year)}" if k == 1 else None, bottom=k == 1
         )
-        _style(a, years, "£ million")
+        style_axes(a, years, "£ million")
         a.tick_params(axis="x", labelrotation=45)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.05, 0.0), ncol=n, fontsize=9, frameon=False)
