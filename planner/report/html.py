@@ -44,6 +44,9 @@ figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 .tag.a { background: #dce8f5; } .tag.b { background: #fbe3d2; } .tag.both { background: #f1e7c5; }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 .small { font-size: 12.5px; color: var(--muted); }
+.notice { border-left: 4px solid var(--bad); background: #fdf3f2; padding: 8px 12px; margin: 10px 0; }
+.notice ul { margin: 4px 0 0; padding-left: 20px; }
+ul.figures { margin: 6px 0 12px; padding-left: 20px; } ul.figures li { margin: 3px 0; }
 footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 8px; }
 @media print { body { background: white; } main { max-width: none; padding: 0; } .scroll { max-height: none; }
                h2 { page-break-before: auto; } figure { page-break-inside: avoid; } nav { display: none; } }

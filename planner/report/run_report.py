@@ -15,7 +15,10 @@ import pandas as pd
 
 from planner.data.schema import ZONE_LEVEL_NAMES
 from planner.formats import fmt_gbp, fmt_num, fmt_pct, year_label
+from planner.report.budget_sections import budget_html, council_html, margin_html, unserved_html
+from planner.report.budget_tables import balance_tested, reconciliation
 from planner.report.charts import budget_chart
+from planner.report.deficit_chart import deficit_chart
 from planner.report.excel import write_workbook
 from planner.report.html import bokeh_parts, cards_html, esc, figure_html, footer_html, page, table_html
 from planner.report.interactive import REPORT_HEIGHT, interactive_map, sized, write_map_html
@@ -24,13 +27,13 @@ from planner.report.run_maps import flow_map, zone_map
 from planner.report.run_tables import (
     BUDGET_HEADERS,
     KPI_HEADERS,
-    budget_frame,
     headline_cards,
     kpi_frame,
     projects_frame,
     sufficiency_frame,
 )
 from planner.runfolder import RUN_TABLES, RunTables, load_run
+from planner.runfolder.tables import OPTIONAL_RUN_TABLES
 
 if TYPE_CHECKING:
     from bokeh.model import Model
@@ -43,6 +46,7 @@ PICTURES = {
     "independent": "map-independent.png",
     "journeys": "map-journeys.png",
     "budget": "budget.png",
+    "council": "budget-council.png",  # when the run folder has budget_reconciliation.csv
 }
 
 
@@ -66,9 +70,24 @@ def write_pictures(
     out["journeys"] = zone_map(geo, run, folder / PICTURES["journeys"], "journey")
     for g in flow_needs or [largest_need_group(run)]:
         out[f"flows-{g}"] = flow_map(geo, run, folder / f"flows-{g}.png", g)
+    tested = balance_tested(run)
     out["budget"] = budget_chart(
-        run.budget, run.target_year, folder / PICTURES["budget"], title=f"High-needs budget path: {run.scenario_name}"
+        run.budget,
+        run.target_year,
+        folder / PICTURES["budget"],
+        title=f"High-needs budget path: {run.scenario_name}",
+        balance_test=tested,
     )
+    rec = reconciliation(run)
+    if not rec.empty:
+        out["council"] = deficit_chart(
+            run.budget,
+            rec,
+            run.target_year,
+            folder / PICTURES["council"],
+            title=f"The model's deficits beside the council's published figures: {run.scenario_name}",
+            balance_test=tested,
+        )
     return out
 
 
@@ -119,28 +138,32 @@ def _intro_html(run: RunTables) -> list[str]:
     return [
         f"<h1>SEND place plan to {year_label(run.last_year)}: {esc(run.scenario_name)}</h1>",
         f"<p class='lead'>{esc(description)}</p>",
-        f"<p class='small'>Target: the high-needs budget balances in-year from {year_label(run.target_year)}. Run "
-        f"folder <b>{esc(run.folder.name)}</b>; {esc(_status_note(run))}; home zones: {level}s. Money in pounds, "
+        f"<p class='small'>{_target_words(run)} Run folder <b>{esc(run.folder.name)}</b>; "
+        f"{esc(_status_note(run))}; home zones: {level}s. Money in pounds, "
         f"years are academic/financial years (2028/29 = 2029 in the tables).</p>",
-        "<nav><a href='#headline'>Headline</a><a href='#budget'>Budget</a><a href='#plan'>Plan</a>"
+        "<nav><a href='#headline'>Headline</a><a href='#budget'>Budget</a><a href='#council'>Council's figures</a>"
+        "<a href='#plan'>Plan</a>"
         "<a href='#projects'>Projects</a><a href='#maps'>Maps</a><a href='#interactive'>Interactive map</a>"
         "<a href='#years'>By year</a><a href='#about'>About</a></nav>",
     ]
 
 
-def _plan_html(run: RunTables, pictures: dict[str, Path], dnames: dict[str, str]) -> list[str]:
-    """Headline cards, the budget path and the plan with its projects."""
-    t = run.target_year
+def _target_words(run: RunTables) -> str:
+    t = year_label(run.target_year)
+    if balance_tested(run):
+        return f"Target: the high-needs budget balances in-year from {t}."
+    return f"Sufficiency only: the high-needs budget path is reported, not held to balance (target year {t})."
+
+
+def _plan_html(geo: Geography, run: RunTables, pictures: dict[str, Path]) -> list[str]:
+    """Headline cards and the needs no setting serves, the budget path and the council's figures, and the plan
+    with its projects and the places the occupancy margin holds free."""
     return [
         "<h2 id='headline'>Headline</h2>",
         cards_html(headline_cards(run)),
-        "<h2 id='budget'>Budget path</h2>",
-        figure_html(
-            pictures["budget"],
-            f"Income and spending by year, the cumulative deficit, the target year {year_label(t)} marked and any "
-            "shortfall hatched. Transport and capital are outside the high-needs balance (table below).",
-        ),
-        table_html(budget_frame(run), GBP_FORMATS),
+        *unserved_html(run, geo.need_group_names),
+        *budget_html(run, pictures),
+        *council_html(run, pictures),
         "<h2 id='plan'>The plan</h2>",
         figure_html(
             pictures["plan"],
@@ -151,8 +174,13 @@ def _plan_html(run: RunTables, pictures: dict[str, Path], dnames: dict[str, str]
         "<p class='small'>Committed projects are decided; plan projects are the options the model chose. Places: "
         f"in {year_label(run.last_year)} (resource bases and AP may open smaller and grow). Capital in pounds.</p>",
         table_html(
-            projects_frame(run, dnames), PROJECT_FORMATS, numeric=("No.",), scroll=True, table_id="projects-table"
+            projects_frame(run, geo.district_names),
+            PROJECT_FORMATS,
+            numeric=("No.",),
+            scroll=True,
+            table_id="projects-table",
         ),
+        *margin_html(run),
     ]
 
 
@@ -192,7 +220,7 @@ def report_html(geo: Geography, run: RunTables, pictures: dict[str, Path], inter
     head_js, map_script, map_div = bokeh_parts(layout)
     body = [
         *_intro_html(run),
-        *_plan_html(run, pictures, geo.district_names),
+        *_plan_html(geo, run, pictures),
         *_maps_html(geo, run, pictures),
         "<h2 id='interactive'>Interactive map</h2>",
         "<p class='small'>Hover over a setting or zone for details; click a legend entry to hide or show a layer; "
@@ -214,6 +242,9 @@ def _about_html(run: RunTables) -> str:
     secs = (m.get("seconds") or {}).get("total")
     scenario_file = run.scenario.get("file")
     pictures = [PICTURES["plan"], PICTURES["independent"], PICTURES["journeys"], "flows-*.png", PICTURES["budget"]]
+    if "council" in PICTURES and not reconciliation(run).empty:
+        pictures.append(PICTURES["council"])
+    tables = [*RUN_TABLES, *(name for name in OPTIONAL_RUN_TABLES if name in run.tables)]
     rows = [
         ("Command", m.get("command", "")),
         ("Created", m.get("created", "")),
@@ -225,7 +256,7 @@ def _about_html(run: RunTables) -> str:
         ),
         (
             "Files",
-            f"tables: {', '.join(f'{name}.csv' for name in RUN_TABLES)}; pictures: {', '.join(pictures)}; map.html "
+            f"tables: {', '.join(f'{name}.csv' for name in tables)}; pictures: {', '.join(pictures)}; map.html "
             "(interactive); plan.xlsx (every table, with units)",
         ),
     ]
