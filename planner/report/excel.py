@@ -15,9 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.formats import year_label
+from planner.report.budget_tables import balance_tested, line_label, occupancy_margin, phase_words, unserved_needs
 from planner.report.style import ATTRIBUTION_FULL
 from planner.report.summaries import project_refs
-from planner.runfolder import FEES_PREFIX, INCOME_PREFIX, RunTables
+from planner.runfolder import FEES_PREFIX, INCOME_PREFIX, LINE_PREFIX, RunTables
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 GBP = '"£"#,##0'
@@ -34,6 +35,12 @@ SHEETS: list[tuple[str, str, str]] = [
         "budget",
         "The high-needs budget path by year: income, spending by line, balance, deficit; "
         "transport and capital on their own lines, outside the balance.",
+    ),
+    (
+        "Budget reconciliation",
+        "budget_reconciliation",
+        "Every figure the council published for its high-needs budget beside the model's, with the difference "
+        "attributed for deficits (see 'How the difference is attributed' below).",
     ),
     ("Projects", "projects", "Committed projects and the options the plan builds, numbered as on the maps."),
     ("Project years", "project_years", "Places open and capital spent by built option and year."),
@@ -106,21 +113,59 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "transport_general_fund": ("home-to-school transport (general fund)", "GBP"),
     "capital_spent_options": ("capital spent on the options built", "GBP"),
     "capital_budget": ("capital budget of the year (unspent capital carries forward)", "GBP"),
+    "dfe_deficit_contributions": (
+        "DfE contributions to the cumulative deficit: they lower it and never count in the in-year balance",
+        "GBP",
+    ),
+    "measure": ("in_year_deficit, cumulative_deficit, high_needs_spending or high_needs_income", ""),
+    "published": ("when the council published the figure", "year-month"),
+    "published_value": ("the council's published figure", "GBP"),
+    "model_value": ("the model's value of the same measure and year (blank before the base year)", "GBP"),
+    "difference": ("model_value less published_value", "GBP"),
+    "base_year_difference": ("part of the difference: the base-year difference (calibration), once a year", "GBP"),
+    "unit_costs": ("part of the difference: the model's unit-cost growth since the base year", "GBP"),
+    "income": ("part of the difference: the model's income growth since the base year (growth takes off)", "GBP"),
+    "dfe_contributions": ("part of the difference: the DfE contributions the model applies (take off)", "GBP"),
+    "council_implied_change": (
+        "part of the difference: the change the council's figure implies that it does not itemise (its programme's "
+        "savings and other assumptions)",
+        "GBP",
+    ),
+    "source": ("where the council's figure was published", ""),
 }
+# columns whose meaning depends on the sheet: (sheet table, column) -> (meaning, unit)
+SHEET_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
+    ("budget_reconciliation", "demand"): ("part of the difference: growth in demand since the base year", "GBP"),
+    ("budget_reconciliation", "kind"): ("outturn, forecast, budget, or derived from published figures", ""),
+}
+RECONCILIATION_NOTE = (
+    "For a published deficit, the difference model less council = base-year difference (the model's base-year "
+    "deficit less the council's) + demand (the model's spending lines at base-year prices, less the base year's) + "
+    "unit costs (the same lines' price growth) + income (less the model's income growth) + DfE contributions "
+    "(cumulative deficits only) + the council's implied change (what its figure implies beyond its base-year "
+    "position: its programme's savings and every assumption it does not itemise). A cumulative deficit adds the "
+    "yearly parts from the base year to its year. Rows before the base year have no model value, except the "
+    "opening cumulative deficit."
+)
 
 
-def column_info(col: str) -> tuple[str, str]:
+def column_info(col: str, table: str = "") -> tuple[str, str]:
+    """(meaning, unit) of a column of a run table (`table`: its name, for columns whose meaning is the table's)."""
+    if (table, col) in SHEET_COLUMNS:
+        return SHEET_COLUMNS[(table, col)]
     if col in COLUMNS:
         return COLUMNS[col]
     if col.startswith(INCOME_PREFIX):
-        return (f"income: {col.removeprefix(INCOME_PREFIX).replace('_', ' ')}", "GBP")
+        return (f"income: {line_label(col)}", "GBP")
     if col.startswith(FEES_PREFIX):
         return (f"top-ups and fees: {col.removeprefix(FEES_PREFIX)} settings", "GBP")
+    if col.startswith(LINE_PREFIX):
+        return (f"spending the model does not place: {line_label(col)} (in other_high_needs)", "GBP")
     return ("", "")
 
 
-def number_format(col: str) -> str | None:
-    unit = column_info(col)[1]
+def number_format(col: str, table: str = "") -> str | None:
+    unit = column_info(col, table)[1]
     return {"GBP": GBP, "pupils": PUPILS, "places": PUPILS, "share": SHARE, "km": KM, "year": WHOLE}.get(unit)
 
 
@@ -147,8 +192,11 @@ def placements_by_type(placements: pd.DataFrame) -> pd.DataFrame:
     return g.drop(columns="pupil_km")
 
 
-def write_sheet(wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, float] | None = None) -> None:
-    """A sheet of `df`: a bold header row, frozen and filtered, numbers formatted by their columns' units."""
+def write_sheet(
+    wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, float] | None = None, *, table: str = ""
+) -> None:
+    """A sheet of `df` (run table `table`): a bold header row, frozen and filtered, numbers formatted by their
+    columns' units."""
     ws = wb.create_sheet(title)
     cols = list(df.columns)
     for i, c in enumerate(cols, start=1):
@@ -163,7 +211,7 @@ def write_sheet(wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, fl
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     ws.append(header)
-    fmts = [number_format(c) for c in cols]
+    fmts = [number_format(c, table) for c in cols]
     values = [df[c].astype(object).to_numpy() for c in cols]
     for i in range(len(df)):
         row: list[Any] = []
@@ -180,7 +228,7 @@ def write_sheet(wb: Workbook, title: str, df: pd.DataFrame, widths: dict[str, fl
         ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(df) + 1}"
 
 
-def _about(wb: Workbook, run: RunTables, sheets: Sequence[tuple[str, pd.DataFrame, str]]) -> None:
+def _about(wb: Workbook, run: RunTables, sheets: Sequence[tuple[str, str, pd.DataFrame, str]]) -> None:
     ws = wb.create_sheet("About", 0)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 90
@@ -201,7 +249,21 @@ def _about(wb: Workbook, run: RunTables, sheets: Sequence[tuple[str, pd.DataFram
     scen = run.scenario
     line("SEND place plan", run.scenario_name, strong=True)
     line("Scenario", str(scen.get("description", "")).replace("\n", " "))
-    line("Target year", f"the high-needs budget should balance in-year from {year_label(run.target_year)}")
+    t = year_label(run.target_year)
+    if balance_tested(run):
+        line("Target year", f"the high-needs budget should balance in-year from {t}")
+    else:
+        line("Target year", f"{t}: sufficiency only, the budget path is reported, not held to balance in-year")
+    margin, where = occupancy_margin(run)
+    if margin is not None:
+        line("Occupancy margin", f"places are filled to at most {margin:.0%} ({where})")
+    unserved = unserved_needs(run)
+    if len(unserved):
+        needs = "; ".join(
+            f"{g} {phase_words(p)}: {d:,.0f} pupils"
+            for g, p, d in zip(unserved["need_group"], unserved["phase"], unserved["demand"], strict=True)
+        )
+        line("Needs no state setting serves", f"in {t}, no state setting or option in the county takes {needs}")
     line("Years", f"{year_label(run.base_year)} (base year, census) to {year_label(run.last_year)}")
     line("Solver status", f"{m.get('status', '')}, gap {m.get('gap', 0):.2e}" if m.get("gap") is not None else "")
     line("Home zones", run.zone_level)
@@ -216,17 +278,26 @@ def _about(wb: Workbook, run: RunTables, sheets: Sequence[tuple[str, pd.DataFram
     )
     line()
     line("Sheet", "What it holds", "Rows", strong=True)
-    for title, df, what in sheets:
+    for title, _, df, what in sheets:
         line(title, what, str(len(df)))
+    if any(name == "budget_reconciliation" for _, name, _, _ in sheets):
+        line()
+        line("How the difference is attributed", RECONCILIATION_NOTE)
+        line(
+            "DfE contributions",
+            "DfE contributions to the deficit (Budget: dfe_deficit_contributions) lower the cumulative deficit; "
+            "they never count in the in-year balance, so they do not help the in-year test.",
+        )
     line()
     line("Column", "Meaning", "Unit", strong=True)
-    seen: set[str] = set()
-    for _, df, _ in sheets:
+    seen: set[tuple[str, str, str]] = set()
+    for title, name, df, _ in sheets:
         for c in df.columns:
-            if c not in seen:
-                seen.add(c)
-                meaning, unit = column_info(c)
-                line(c, meaning, unit)
+            meaning, unit = column_info(c, name)
+            if (c, meaning, unit) not in seen:
+                label = c if (name, c) not in SHEET_COLUMNS else f"{c} ({title})"
+                seen.add((c, meaning, unit))
+                line(label, meaning, unit)
     line()
     line("Attribution", ATTRIBUTION_FULL)
 
@@ -235,8 +306,10 @@ def write_workbook(run: RunTables, path: str | Path, *, district_names: dict[str
     """Write plan.xlsx: an About sheet (scenario, units, every column explained) and one sheet per table."""
     path = Path(path)
     wb = Workbook(write_only=True)
-    sheets: list[tuple[str, pd.DataFrame, str]] = []
+    sheets: list[tuple[str, str, pd.DataFrame, str]] = []
     for title, name, what in SHEETS:
+        if name not in run.tables:  # an optional table the folder does not have
+            continue
         df = run.tables[name]
         if name == "projects":
             df = project_refs(df)
@@ -247,10 +320,11 @@ def write_workbook(run: RunTables, path: str | Path, *, district_names: dict[str
             i = list(df.columns).index("district_id")
             df = df.copy()
             df.insert(i + 1, "district", df["district_id"].map(district_names).fillna(""))
-        sheets.append((title, df, what))
+        sheets.append((title, name, df, what))
     _about(wb, run, sheets)
     widths = {"name": 48, "setting_name": 40, "needs": 18, "district": 26, "project_id": 20, "setting_id": 18}
-    for title, df, _ in sheets:
-        write_sheet(wb, title, df, widths)
+    widths |= {"source": 60, "measure": 20, "published": 11}
+    for title, name, df, _ in sheets:
+        write_sheet(wb, title, df, widths, table=name)
     wb.save(path)
     return path
