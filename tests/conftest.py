@@ -453,3 +453,59 @@ def write_run(
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return folder
+
+
+# the budget tables of newer run folders, added to a hand-made run (tests/test_report_budget.py has the numbers by
+# hand): spending lines the model does not place, a DfE contribution, the council's published figures
+LINES = {  # line_<name>: value in the first year, growth a year (their sum is write_run's other_high_needs)
+    "element3_mainstream_top_ups": (30e6, 10e6),
+    "send_support_services": (12e6, 0.0),
+    "other_high_needs_residual": (17e6, 5e6),
+}
+CONTRIBUTION = (2027, 20e6)  # year, DfE contribution to the cumulative deficit
+# year, measure, kind, published, published_value, model_value, base-year difference, demand, unit costs, income,
+# DfE contributions, the council's implied change, source
+RECONCILIATION = [
+    (2023, "in_year_deficit", "outturn", "2023-07", 25e6, None, None, None, None, None, None, None, "outturn"),
+    (2024, "cumulative_deficit", "outturn", "2024-08", 100e6, 100e6, None, None, None, None, None, None, "opening"),
+    (2025, "in_year_deficit", "forecast", "2024-08", 28e6, 30e6, 2e6, 0.0, 0.0, 0.0, 0.0, 0.0, "forecast"),
+    (2026, "high_needs_spending", "derived", "2025-08", 210e6, 205e6, None, None, None, None, None, None, "derived"),
+    (2027, "cumulative_deficit", "forecast", "2025-08", 150e6, 203e6, 6e6, 30e6, 10e6, -8e6, -20e6, 35e6, "news"),
+    (2028, "in_year_deficit", "forecast", "2024-02", 11.8e6, 63e6, 2e6, 40e6, 12e6, -12e6, 0.0, 9.2e6,
+     "a reforecast months after the agreement"),
+]  # fmt: skip
+UNSERVED = [{"need_group": "SEMH", "phase": "post16", "demand": 81.6}, {"need_group": "ASD", "phase": "post16",
+            "demand": 3.2}]  # fmt: skip
+
+
+def add_budget_tables(folder: Path, *, balance_test: bool = True, margin: float | None = 0.9) -> Path:
+    """Give a write_run folder the budget tables and manifest keys of newer run folders: line_ columns and DfE
+    contributions in budget.csv (the cumulative deficit lowered by them), budget_reconciliation.csv, and the
+    manifest's balance_test, needs no state setting serves and the scenario's occupancy margin."""
+    b = pd.read_csv(folder / "budget.csv")
+    i = np.arange(len(b))
+    at = list(b.columns).index("other_high_needs")
+    for k, (name, (first, growth)) in enumerate(LINES.items()):
+        b.insert(at + k, f"line_{name}", first + growth * i)
+    year, amount = CONTRIBUTION
+    contributions = np.where(b["year"] == year, amount, 0.0)
+    b.insert(list(b.columns).index("cumulative_deficit"), "dfe_deficit_contributions", contributions)
+    b["cumulative_deficit"] -= np.cumsum(contributions)
+    if not balance_test:
+        b["shortfall"] = 0.0
+    b.to_csv(folder / "budget.csv", index=False)
+    k = pd.read_csv(folder / "kpis.csv")
+    k["cumulative_deficit"] = b["cumulative_deficit"]
+    k.to_csv(folder / "kpis.csv", index=False)
+    columns = ["year", "measure", "kind", "published", "published_value", "model_value", "base_year_difference",
+               "demand", "unit_costs", "income", "dfe_contributions", "council_implied_change", "source"]  # fmt: skip
+    rec = pd.DataFrame(RECONCILIATION, columns=columns)
+    rec.insert(6, "difference", rec["model_value"] - rec["published_value"])
+    rec.to_csv(folder / "budget_reconciliation.csv", index=False)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["scenario"]["occupancy_margin"] = margin
+    manifest["scenario"]["balance_test"] = balance_test
+    manifest |= {"format_version": 2, "balance_test": balance_test, "needs_no_state_setting_serves": UNSERVED}
+    manifest["shortfall_gbp"] = float(b["shortfall"].sum())
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return folder
