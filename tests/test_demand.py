@@ -15,11 +15,11 @@ import pytest
 from planner.data import DataError, load_data
 from planner.data.demand import county_demand, projection_plans, read_futures, specialist_shares
 from planner.demand.backtest import backtest
-from planner.demand.fit import local_level
+from planner.demand.fit import fit, local_level
 from planner.demand.futures import simulate
 from planner.demand.run import project_demand
 from planner.demand.shares import share_trend
-from planner.demand.sources import read_sources
+from planner.demand.sources import Sources, read_sources
 from planner.demand.transition import Structure, project, step, to_phases
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +99,7 @@ def test_share_trend_by_hand() -> None:
 
 
 @pytest.fixture(scope="module")
-def src():
+def src() -> Sources:
     return read_sources(SOURCES)
 
 
@@ -108,9 +108,7 @@ def tables() -> dict[str, pd.DataFrame]:
     return {name: pd.read_csv(NORFOLK / f"{name}.csv") for name in ("need_groups", "phases")}
 
 
-def test_seeded_futures_are_reproducible(src, tables) -> None:
-    from planner.demand.fit import fit
-
+def test_seeded_futures_are_reproducible(src: Sources) -> None:
     f = fit(src, 2022)
     start = src.caseload.loc[2022].to_numpy()[:, None]
     a = simulate(f, start, [2023, 2024], 20, seed=7)
@@ -122,7 +120,7 @@ def test_seeded_futures_are_reproducible(src, tables) -> None:
     assert not np.allclose(c.stocks, d.stocks)
 
 
-def test_projection_quantiles_ordered_and_base_year_observed(src, tables) -> None:
+def test_projection_quantiles_ordered_and_base_year_observed(tables: dict[str, pd.DataFrame]) -> None:
     p = project_demand(SOURCES, tables["need_groups"], tables["phases"], futures=10, draws=200)
     wide = p.plans.pivot_table(index=["year", "need_group", "phase"], columns="scenario", values="plans")
     assert (wide["low"] <= wide["central"] + 1e-9).all() and (wide["central"] <= wide["high"] + 1e-9).all()
@@ -133,7 +131,7 @@ def test_projection_quantiles_ordered_and_base_year_observed(src, tables) -> Non
     assert set(p.plans["year"]) == set(range(2025, 2033))
 
 
-def test_backtest_runs_and_meets_the_total_targets(src) -> None:
+def test_backtest_runs_and_meets_the_total_targets(src: Sources) -> None:
     f, table = backtest(src, futures=300, seed=20250626)
     assert f.last_january == 2022
     assert set(table["year"]) == {2023, 2024, 2025}

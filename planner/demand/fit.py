@@ -172,8 +172,9 @@ def fit(src: Sources, last_january: int | None = None, need_groups: pd.DataFrame
     )
 
 
-def describe(f: Fit) -> str:
-    """The fitted rates and their variation, as plain text."""
+def describe(f: Fit, src: Sources | None = None) -> str:
+    """The fitted rates and their variation, as plain text; with the sources, the ceased plans SEN2 publishes for
+    the last calendar year of them, by January band, beside the fitted leaving."""
     s = f.structure
     lines = [
         f"Fitted on Januaries {int(f.series['year'].min())}-{f.last_january} "
@@ -186,8 +187,27 @@ def describe(f: Fit) -> str:
             f"   range {r.low:.1%}-{r.high:.1%}"
         )
     lines.append(f"  trend of log new-plan rate since {REFORM_YEAR}: {f.trend[0]:+.3f} a year (se {f.trend[1]:.3f})")
-    lines.append("  band        ageing  leaving  new-plan mix   (leaving at the fitted county rate)")
+    ceased = _ceased_rates(src, f.last_january)
+    head = f"  ceased {ceased[0]}" if ceased else ""
+    lines.append(f"  band        ageing  leaving  new-plan mix{head}   (leaving at the fitted county rate)")
     for i, b in enumerate(BAND_IDS):
         leave = min(s.leave_shape[i] * f.leave_rate.rate, 0.95)
-        lines.append(f"  {b:<10}{s.ageing[i]:8.3f}{leave:9.3f}{s.new_age[i]:11.3f}")
+        extra = f"{ceased[1][i]:12.3f}" if ceased else ""
+        lines.append(f"  {b:<10}{s.ageing[i]:8.3f}{leave:9.3f}{s.new_age[i]:11.3f}{extra}")
     return "\n".join(lines)
+
+
+def _ceased_rates(src: Sources | None, last_january: int) -> tuple[int, np.ndarray] | None:
+    """Published ceased plans of the last year before `last_january` with ages, over the January band stock."""
+    if src is None or src.ceased.empty:
+        return None
+    years = [
+        int(y)
+        for y in src.ceased["calendar_year"].unique()
+        if y + 1 <= last_january and y in src.caseload.dropna().index
+    ]
+    if not years:
+        return None
+    y = max(years)
+    c = src.ceased[src.ceased["calendar_year"] == y].set_index("band")["ceased"].reindex(range(len(BANDS))).fillna(0)
+    return y, c.to_numpy() / src.caseload.loc[y].to_numpy()

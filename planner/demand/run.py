@@ -15,7 +15,8 @@ from planner.demand.shares import shares_table
 from planner.demand.sources import need_columns, read_sources
 from planner.demand.tables import phase_split, plan_tables
 
-FUTURES = 100
+FUTURES = 100  # futures written to futures.csv
+DRAWS = 1000  # futures drawn for the quantiles (the first FUTURES of them are those written)
 SEED = 20250626
 HORIZON = 2032
 
@@ -38,16 +39,18 @@ def project_demand(
     futures: int = FUTURES,
     seed: int = SEED,
     horizon: int = HORIZON,
+    draws: int = DRAWS,
 ) -> Projection:
-    """Fit on every January of the source tables and project to `horizon` by need group and phase."""
+    """Fit on every January of the source tables and project to `horizon` by need group and phase: `draws`
+    futures for the quantiles, of which the first `futures` are tabulated one by one."""
     src = read_sources(sources)
     f = fit(src, None, need_groups)
     base_year = src.last_january
     stock = stock_by_band(src, need_columns(need_groups, list(src.need_stock.columns)))
     years = list(range(base_year + 1, horizon + 1))
-    sims = simulate(f, stock, years, futures, seed)
+    sims = simulate(f, stock, years, max(draws, futures), seed)
     split, phase_ids = phase_split(src, need_groups, phases)
-    plans, fut = plan_tables(stock, sims, split, f.groups, phase_ids, base_year, seed)
+    plans, fut = plan_tables(stock, sims, split, f.groups, phase_ids, base_year, seed, futures)
     return Projection(f, sims, central_path(f, stock, years), plans, fut)
 
 
@@ -68,7 +71,7 @@ def totals(p: Projection) -> pd.DataFrame:
     the fitted-rates path."""
     t = p.plans.pivot_table(index="year", columns="scenario", values="plans", aggfunc="sum")[["low", "central", "high"]]
     fut = p.futures_table.groupby(["scenario", "year"])["plans"].sum().unstack("scenario")
-    t["median_of_totals"] = fut.median(axis=1)
+    t[f"median_of_{fut.shape[1]}_totals"] = fut.median(axis=1)
     path = pd.Series(p.central_path.sum(axis=(1, 2)), index=p.futures.years)
     t["fitted_rates"] = path.reindex(t.index).fillna(t["central"])
     return t

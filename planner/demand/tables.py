@@ -62,23 +62,25 @@ def plan_tables(
     phases: list[str],
     base_year: int,
     seed: int,
+    written: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """plans.csv (low, central, high) and futures.csv (future-001, ...): the base year observed, then the
-    projection by need group and phase. `base` is the base January's stock by band and need group (K, J)."""
+    """plans.csv (low, central, high: quantiles over all the futures) and futures.csv (the first `written`
+    futures: future-001, ...): the base year observed, then the projection by need group and phase. `base` is the
+    base January's stock by band and need group (K, J)."""
     by_phase = np.einsum("fykj,kjp->fyjp", futures.stocks, split)
     observed = np.einsum("kj,kjp->jp", base, split)[None]
     last = base_year
     quant = futures.quantiles(by_phase)
     base_rows = BASE_SOURCE.format(year=base_year)
-    n = len(futures.stocks)
+    n, written = len(futures.stocks), min(written, len(futures.stocks))
     plans = []
     for name, q in QUANTILES.items():
         what = f"{name}: the {q:.0%} quantile of each cell over {n} seeded futures (seed {seed})"
         plans.append(frame(observed, [base_year], groups, phases, name, base_rows))
         plans.append(frame(quant[name], futures.years, groups, phases, name, MODEL_SOURCE.format(last=last, what=what)))
     fut = []
-    width = max(3, len(str(n)))
-    for i in range(n):
+    width = max(3, len(str(written)))
+    for i in range(written):
         name = f"future-{i + 1:0{width}d}"
         src = f"demand model, seed {seed}"
         fut.append(frame(np.concatenate([observed, by_phase[i]]), [base_year, *futures.years], groups, phases, name,
