@@ -102,29 +102,28 @@ def band_leaving(src: Sources, ageing: np.ndarray, first: int, last: int) -> np.
     new plans by band, residuals scaled by the square root of the band (a Poisson-like weight)."""
     known = [t for t in src.band_years(last) if t >= first]
     pairs = list(zip(known[:-1], known[1:], strict=True))
-    flat = Structure(ageing, np.ones(len(BANDS)), np.ones(len(BANDS)), np.ones((len(BANDS), 1)))
 
     def residuals(kappa: np.ndarray) -> np.ndarray:
         out = []
         for t0, t1 in pairs:
-            s = src.caseload.loc[t0].to_numpy()[:, None]
+            s = src.caseload.loc[t0].to_numpy()
             for t in range(t0, t1):
-                s = _step_fixed(flat, s, kappa, src.new_plans.loc[t].to_numpy())
+                s = _step_fixed(ageing, s, kappa, src.new_plans.loc[t].to_numpy())
             obs = src.caseload.loc[t1].to_numpy()
-            out.append((s[:, 0] - obs) / np.sqrt(np.maximum(obs, 50.0)))
+            out.append((s - obs) / np.sqrt(np.maximum(obs, 50.0)))
         return np.concatenate(out)
 
     sol = least_squares(residuals, np.full(len(BANDS), 0.05), bounds=(0.0, MAX_BAND_LEAVE))
     return sol.x if sol.x.sum() > 0 else np.ones(len(BANDS))
 
 
-def _step_fixed(s: Structure, stock: np.ndarray, kappa: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """One year with given band leaving rates and given new plans by band (one need group)."""
-    survivors = stock * (1 - kappa[:, None])
-    up = survivors * s.ageing[:, None]
+def _step_fixed(ageing: np.ndarray, stock: np.ndarray, kappa: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """One year of the bands (K,) with given band leaving rates and the year's observed new plans by band."""
+    survivors = stock * (1 - kappa)
+    up = survivors * ageing
     nxt = survivors - up
     nxt[1:] += up[:-1]
-    return nxt + new[:, None]
+    return nxt + new
 
 
 def stock_by_band(src: Sources, groups: dict[str, list[str]]) -> np.ndarray:

@@ -47,6 +47,11 @@ def project_demand(
     f = fit(src, None, need_groups)
     base_year = src.last_january
     stock = stock_by_band(src, need_columns(need_groups, list(src.need_stock.columns)))
+    if abs(stock.sum() - src.caseload_total[base_year]) > 0.5:
+        raise ValueError(
+            f"plans by need and age add to {stock.sum():,.0f}, not the January {base_year} caseload "
+            f"{src.caseload_total[base_year]:,.0f}: the need table must be of the last January"
+        )
     years = list(range(base_year + 1, horizon + 1))
     sims = simulate(f, stock, years, max(draws, futures), seed)
     split, phase_ids = phase_split(src, need_groups, phases)

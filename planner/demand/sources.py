@@ -69,7 +69,7 @@ class Sources:
     new_total: pd.Series  # calendar year -> new plans
     single_age: pd.DataFrame  # January (2024, 2025) x single age: plans
     need_stock: pd.DataFrame  # single age x SEN2 primary need: plans in January of the last year
-    ceased: pd.DataFrame  # calendar year x band: plans ceased, by age at ceasing's cohort (year, band, ceased)
+    ceased: pd.DataFrame  # rows: calendar_year, band (of the ceasing child's January age), ceased
     folder: Path
 
     @property
