@@ -37,6 +37,7 @@ class PlanningData:
     placement_shares: pd.DataFrame = field(default_factory=pd.DataFrame)
     journeys: pd.DataFrame = field(default_factory=pd.DataFrame)
     zone_need_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
+    specialist_shares: pd.DataFrame = field(default_factory=pd.DataFrame)
     spending_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
     deficit_contributions: pd.DataFrame = field(default_factory=pd.DataFrame)
     published_forecasts: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -15,13 +15,21 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from tools.norfolk.assumptions import BASE_YEAR
+from planner.demand.run import specialist_shares
+from tools.norfolk.assumptions import BASE_YEAR, LAST_YEAR
 from tools.norfolk.budget import build_deficit_contributions, build_published_forecasts, build_transport_costs
-from tools.norfolk.cohort import SPECIALIST_TYPES, build_base, build_plans, classification_tables, stay_rates
+from tools.norfolk.cohort import (
+    SPECIALIST_TYPES,
+    broad_plans,
+    build_base,
+    build_demand,
+    classification_tables,
+    stay_rates,
+)
 from tools.norfolk.common import ROOT
 from tools.norfolk.geography import build_geography
 from tools.norfolk.money import build_capital_budget, build_income, build_parameters, build_unit_costs
-from tools.norfolk.needs import need_groups_table, phase_shares, split_base, split_plans
+from tools.norfolk.needs import need_groups_table, split_base
 from tools.norfolk.options import build_options
 from tools.norfolk.projects import build_commitments
 from tools.norfolk.reconciliation import build_reconciliation
@@ -35,11 +43,11 @@ GEO_FILES = ["districts.geojson", "zones_msoa.geojson", "zones_lsoa.geojson"]
 def build(src: Path) -> tuple[list[gpd.GeoDataFrame], dict[str, pd.DataFrame]]:
     """Every table of the dataset: the three boundary layers (GEO_FILES order) and the CSV tables by file name."""
     geo = build_geography(src)
-    plans_broad = build_plans(src)
-    base_broad, published = build_base(src, plans_broad)
     phases, ptypes = classification_tables(stay_rates(src))
+    need_groups = need_groups_table()
+    plans, futures = build_demand(src, need_groups, phases)
+    base_broad, published = build_base(src, broad_plans(plans))
     settings = build_settings(src, geo[1], base_broad)
-    plans = split_plans(plans_broad, phase_shares(src))
     base = split_base(rebalance_srb(base_broad, settings), plans, src, BASE_YEAR)
     commitments = build_commitments(src)
     options, option_sizes = build_options(src, settings, commitments)
@@ -49,10 +57,12 @@ def build(src: Path) -> tuple[list[gpd.GeoDataFrame], dict[str, pd.DataFrame]]:
     spend25, inc25 = base_year_spending(income)
     lines = build_spending_lines(settings, base, placed, unit_costs, spend25)
     tables = {
-        "need_groups.csv": need_groups_table(),
+        "need_groups.csv": need_groups,
         "phases.csv": phases,
         "placement_types.csv": ptypes,
         "plans.csv": plans,
+        "futures.csv": futures,
+        "specialist_shares.csv": specialist_shares(src, base, ptypes, BASE_YEAR, LAST_YEAR),
         "base_placements.csv": base,
         "settings.csv": settings,
         "commitments.csv": commitments,

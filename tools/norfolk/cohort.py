@@ -1,5 +1,6 @@
-"""The cohort tables by broad area (tools/norfolk/needs.py splits them into need groups): plans by broad area and
-phase, base-year placements, stay rates, and the phase and placement-type tables."""
+"""Demand and the cohort tables: plans and futures by need group and phase (the demand model, planner.demand),
+base-year placements by broad area (tools/norfolk/needs.py splits them into need groups), stay rates, and the phase
+and placement-type tables."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner.demand.run import project_demand
 from tools.norfolk.assumptions import (
     BASE_YEAR,
     BROAD_GROUPS,
     BROAD_OF,
+    LAST_YEAR,
     NEED_COLUMNS,
     PHASES,
     PLACEMENT_TYPES,
@@ -57,25 +60,18 @@ def ipf3(seed: np.ndarray, m_gp: np.ndarray, m_gt: np.ndarray, m_pt: np.ndarray,
     return x
 
 
-def build_plans(src: Path) -> pd.DataFrame:
-    """Plans by scenario, year, broad area and phase, from the cohort projection."""
-    proj = pd.read_csv(src / "cohort/projection_needgroup_by_phase_2025_2032.csv")
-    ng_map = {lab: b for b, lab in BROAD_GROUPS}
-    ph_map = {lab: pid for pid, _n, _lo, _hi, _m, lab, _r in PHASES}
-    plans = pd.DataFrame(
-        {
-            "scenario": proj["scenario"],
-            "year": proj["january_of"].astype(int),
-            "need_group": proj["need_group"].map(ng_map),
-            "phase": proj["phase"].map(ph_map),
-            "plans": proj["ehcp_need"].astype(float),
-            "basis": D,
-            "source": "cohort projection from SEN2 2025 (cohort/projection_needgroup_by_phase_2025_2032.csv): "
-            "single-age recursion with exit rates and joiners, need shares by age fixed at Jan 2025",
-        }
-    )
-    assert plans.notna().all().all()
-    return plans.sort_values(["scenario", "year", "phase", "need_group"]).reset_index(drop=True)
+def build_demand(src: Path, need_groups: pd.DataFrame, phases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """plans.csv (low, central, high) and futures.csv by need group and phase: the demand model (planner.demand)
+    fitted to the cohort tables, projected to the last year; the base year is the January 2025 census."""
+    p = project_demand(src, need_groups, phases, horizon=LAST_YEAR)
+    assert p.plans.notna().all().all() and int(p.plans["year"].min()) == BASE_YEAR
+    return p.plans, p.futures_table
+
+
+def broad_plans(plans: pd.DataFrame) -> pd.DataFrame:
+    """Plans summed from need groups to the broad areas (what the join of base-year placements is fitted to)."""
+    out = plans.assign(need_group=plans["need_group"].map(BROAD_OF))
+    return out.groupby(["scenario", "year", "need_group", "phase"], as_index=False)["plans"].sum()
 
 
 def _need_by_placement(needs: pd.DataFrame) -> np.ndarray:
@@ -141,8 +137,8 @@ def build_base(src: Path, plans: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, 
     bp["basis"] = D
     bp["source"] = (
         "SEN2 Jan 2025: need x placement (ehcp2025_sen_needs_all_plans, 'Type of placement'), age x placement "
-        "(ehcp2025_caseload by age) and need x phase (cohort projection base year), joined by iterative "
-        "proportional fitting"
+        "(ehcp2025_caseload by age) and need x phase (plans.csv base year: the census by age and need), joined by "
+        "iterative proportional fitting"
     )
     return bp, published
 

@@ -1,11 +1,10 @@
-"""Need groups: the cohort tables by broad area split into the seven need groups, and need_groups.csv.
+"""Need groups: base-year placements by broad area split into the seven need groups, and need_groups.csv.
 
-The cohort projection (and so the five-group base-year placements) is by the SEND Code of Practice's broad areas.
-Each broad area is split into its need groups within each phase by the January 2025 shares of all plans by primary
-need and single age (ASD and SLCN within communication and interaction; MLD/SpLD and SLD/PMLD within cognition and
-learning), held fixed: the totals of every broad area are unchanged. Base-year placements are split within each
-broad area, phase and placement type by fitting the need groups' phase totals with the SEN2 shares by placement type
-(need by 'Type of placement') as the seed, so that SLD/PMLD lands mostly in special schools, as SEN2 records.
+The base-year placements are joined by the SEND Code of Practice's broad areas (tools/norfolk/cohort.py). Within
+each broad area, phase and placement type they are split between the area's need groups (ASD and SLCN within
+communication and interaction; MLD/SpLD and SLD/PMLD within cognition and learning) by fitting the need groups'
+base-year plans (plans.csv, by need group already) with the SEN2 shares by placement type (need by 'Type of
+placement') as the seed, so that SLD/PMLD lands mostly in special schools, as SEN2 records.
 """
 
 from __future__ import annotations
@@ -15,53 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tools.norfolk.assumptions import AGE_FILE_NEEDS, BROAD_OF, NEED_COLUMNS, NEED_GROUPS, PHASES, PLACEMENT_TYPES, S
-from tools.norfolk.cohort import NEEDS_ALL, age_to_phase, parse_age
+from tools.norfolk.assumptions import BROAD_OF, NEED_COLUMNS, NEED_GROUPS, PHASES, PLACEMENT_TYPES, S
+from tools.norfolk.cohort import NEEDS_ALL
 
 GROUPS = [g[0] for g in NEED_GROUPS]
 MEMBERS = {b: [g for g in GROUPS if BROAD_OF[g] == b] for b in dict.fromkeys(BROAD_OF.values())}
-PLAN_SPLIT_NOTE = (
-    "; need groups within the broad area split by the phase's Jan 2025 shares of all plans by primary need "
-    "(cohort/primary_need_by_age_2024_2025.csv), held fixed"
-)
 BASE_SPLIT_NOTE = (
     "; need groups within the broad area fitted to the need groups' base-year plans by phase, seeded with SEN2 "
     "Jan 2025 shares by placement type (ehcp2025_sen_needs_all_plans, 'Type of placement')"
 )
-
-
-def phase_shares(src: Path) -> pd.Series:
-    """Share of each need group within its broad area, by phase: Jan 2025 plans by primary need and single age."""
-    d = pd.read_csv(src / "cohort/primary_need_by_age_2024_2025.csv")
-    d = d[(d.measure == "all_plans_jan2025") & (d.age != "All")].copy()
-    d["phase"] = d["age"].map(lambda a: age_to_phase(parse_age(a)))
-    label = {lab: g for g, labs in AGE_FILE_NEEDS.items() for lab in labs}
-    d["need_group"] = d["need"].map(label)
-    assert d["need_group"].notna().all()
-    n = d.groupby(["need_group", "phase"])["count"].sum()
-    broad = n.groupby([n.index.get_level_values(0).map(BROAD_OF), n.index.get_level_values(1)]).transform("sum")
-    return (n / broad.to_numpy()).fillna(0.0).rename("share")
-
-
-def _split_rounded(total: float, shares: list[float]) -> list[float]:
-    """Split a total by shares to 3 decimals; the last part takes the rounding, so the parts add to the total."""
-    parts = [round(total * s, 3) for s in shares[:-1]]
-    return [*parts, round(total - sum(parts), 3)]
-
-
-def split_plans(plans: pd.DataFrame, shares: pd.Series) -> pd.DataFrame:
-    """plans.csv by need group: every broad-area row split into its need groups by the phase's shares."""
-    rows = []
-    for r in plans.itertuples(index=False):
-        members = MEMBERS[r.need_group]
-        sh = [float(shares.get((g, r.phase), 0.0)) for g in members]
-        if len(members) > 1 and sum(sh) == 0:
-            sh = [1.0 / len(members)] * len(members)
-        note = PLAN_SPLIT_NOTE if len(members) > 1 else ""
-        for g, v in zip(members, _split_rounded(r.plans, sh), strict=True):
-            rows.append(r._replace(need_group=g, plans=v, source=r.source + note))
-    out = pd.DataFrame(rows, columns=plans.columns)
-    return out.sort_values(["scenario", "year", "phase", "need_group"]).reset_index(drop=True)
 
 
 def _seed(src: Path) -> pd.DataFrame:

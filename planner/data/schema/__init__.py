@@ -5,11 +5,13 @@ describes the same files for people."""
 from planner.data.schema.columns import BASIS, Column, TableSpec
 from planner.data.schema.demand import (
     BASE_PLACEMENTS,
+    FUTURES,
     NEED_GROUPS,
     PHASES,
     PLACEMENT_TYPES,
     PLANS,
     RECONCILIATION,
+    SPECIALIST_SHARES,
     ZONE_NEED_WEIGHTS,
 )
 from planner.data.schema.labels import *  # noqa: F403 - the vocabulary, re-exported
@@ -52,10 +54,11 @@ TABLES: dict[str, TableSpec] = {
     "placement_shares": PLACEMENT_SHARES,
     "journeys": JOURNEYS,
     "zone_need_weights": ZONE_NEED_WEIGHTS,
+    "specialist_shares": SPECIALIST_SHARES,
     "spending_lines": SPENDING_LINES,
     "deficit_contributions": DEFICIT_CONTRIBUTIONS,
     "published_forecasts": PUBLISHED_FORECASTS,
     "transport_costs": TRANSPORT_COSTS,
 }
 
-__all__ = ["BASIS", "TABLES", "Column", "TableSpec"]
+__all__ = ["BASIS", "FUTURES", "TABLES", "Column", "TableSpec"]

@@ -1,5 +1,5 @@
-"""Tables of demand: need groups, phases, placement types, plans, base-year placements, zone weights by need,
-and the base-year reconciliation."""
+"""Tables of demand: need groups, phases, placement types, plans (and futures), specialist shares by year,
+base-year placements, zone weights by need, and the base-year reconciliation."""
 
 from __future__ import annotations
 
@@ -58,6 +58,23 @@ PLANS = TableSpec(
         SOURCE_COLUMN,
     ),
     key=("scenario", "year", "need_group", "phase"),
+)
+
+# the same columns as plans.csv, one scenario per future (future-001, ...); read on request (planner.data.demand)
+FUTURES = TableSpec("futures.csv", PLANS.columns, key=PLANS.key, optional=True)
+
+SPECIALIST_SHARES = TableSpec(
+    "specialist_shares.csv",
+    (
+        YEAR_COLUMN,
+        Column("need_group", "str"),
+        Column("phase", "str"),
+        Column("share", "float", min=0.0, max=1.0, unit="share of plans", fix="give a share from 0 to 1"),
+        BASIS_COLUMN,
+        SOURCE_COLUMN,
+    ),
+    key=("year", "need_group", "phase"),
+    optional=True,
 )
 
 BASE_PLACEMENTS = TableSpec(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from planner.data.errors import Findings
 from planner.data.tables import PlanningData
-from planner.data.validate import coverage, extras, places
+from planner.data.validate import coverage, demand, extras, places
 from planner.data.validate.reconcile import MEASURES, reconciliation_table
 
 __all__ = ["MEASURES", "reconciliation_table", "validate_data"]
@@ -23,6 +23,7 @@ def validate_data(data: PlanningData, findings: Findings) -> None:
         return  # later checks assume known need groups, phases and setting types
     coverage.check_plans(data, findings)
     coverage.check_base_placements(data, findings)
+    demand.check_specialist_shares(data, findings)
     county = places.county_shape(data)
     districts = set(data.districts["district_id"])
     places.check_settings(data, findings, county, districts)

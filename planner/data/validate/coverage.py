@@ -105,12 +105,17 @@ def check_references(data: PlanningData, findings: Findings) -> None:
             )
 
 
-def check_plans(data: PlanningData, findings: Findings) -> None:
-    plans, base = data.plans, data.base_year
+def check_plans(
+    data: PlanningData, findings: Findings, plans: pd.DataFrame | None = None, file: str = "plans.csv"
+) -> None:
+    """Every projection (of plans.csv, or of another table in its format) covers the base year to the last year for
+    every need group and phase, and in the placed phases never falls faster than the phase's stay rate."""
+    plans = data.plans if plans is None else plans
+    base = data.base_year
     years = sorted(plans["year"].unique())
     if base not in years:
         findings.add(
-            DataError("plans.csv", f"no rows for the base year {base}", f"add the {base} census counts", column="year")
+            DataError(file, f"no rows for the base year {base}", f"add the {base} census counts", column="year")
         )
         return
     wanted = pd.MultiIndex.from_product(
@@ -122,7 +127,7 @@ def check_plans(data: PlanningData, findings: Findings) -> None:
         for y, g, p in missing[:1]:
             findings.add(
                 DataError(
-                    "plans.csv",
+                    file,
                     f"scenario '{scen}' has no row for year {y}, need group {g}, phase {p}",
                     "add the row (0 if there are no such children)",
                     column="year",
@@ -134,7 +139,7 @@ def check_plans(data: PlanningData, findings: Findings) -> None:
     short = (p["plans"] < p["phase"].map(stay) * prev - 1e-6).reindex(plans.index, fill_value=False)
     row_problems(
         findings,
-        "plans.csv",
+        file,
         plans,
         short,
         key=None,

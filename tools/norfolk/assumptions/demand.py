@@ -14,12 +14,13 @@ TARGET_YEAR = (
     "agreement (payments 2022/23-2028/29, BUDGET.md 2.3b; the council's original target was 2027/28, MI sheet "
     "34/23, reforecast later, EDP Feb 2024)",
 )
-LAST_YEAR = 2032  # last year of the cohort projection
+LAST_YEAR = 2032  # last year of the demand projection (planner.demand)
 
 # ---------------------------------------------------------------------------------------------------------
 # Need groups: seven groups of the SEN2 primary-need categories, fine enough for suitability (which settings
-# may take a child) to be right. The cohort projection is by the five broad areas; each broad area is split into
-# its need groups by the January 2025 shares of plans by primary need within each phase (tools/norfolk/needs.py).
+# may take a child) to be right. The demand model (planner.demand) projects them directly, from the SEN2 needs
+# listed here (need_groups.csv); base-year placements are joined by the five broad areas and then split into need
+# groups (tools/norfolk/needs.py).
 # ---------------------------------------------------------------------------------------------------------
 # need group, name, SEN2 primary needs, broad area
 NEED_GROUPS = [
@@ -42,17 +43,7 @@ NEED_COLUMNS = {
     "SENSORY_PHYSICAL": ["number_hi", "number_vi", "number_msi", "number_pd"],
     "OTHER": ["number_oth", "number_need_unknown"],
 }
-# the need labels of cohort/primary_need_by_age_2024_2025.csv in each need group
-AGE_FILE_NEEDS = {
-    "ASD": ["ASD"],
-    "SLCN": ["SLCN"],
-    "MLD_SPLD": ["MLD", "SPLD"],
-    "SLD_PMLD": ["SLD", "PMLD"],
-    "SEMH": ["SEMH"],
-    "SENSORY_PHYSICAL": ["HI", "VI", "MSI", "PD"],
-    "OTHER": ["OTH", "UNKNOWN"],
-}
-# the five broad areas of the SEND Code of Practice (plus other): the groups of the cohort projection files
+# the five broad areas of the SEND Code of Practice (plus other): the groups base-year placements are joined by
 BROAD_GROUPS = [
     ("CI", "C&I"),
     ("CL", "C&L"),
