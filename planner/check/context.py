@@ -51,9 +51,9 @@ class RunUnderCheck:
 
     def _demand(self) -> tuple[pd.Series, pd.DataFrame]:
         """Specialist demand by year in the county, and by year, zone, need group and phase: the plans of each
-        placed cohort times its base-year specialist share, shared between zones by zone_weights."""
+        placed cohort times its specialist share that year, shared between zones by zone_weights."""
         county = self.plans[self.plans["phase"].isin(self.placed)].copy()
-        keys = zip(county["need_group"], county["phase"], strict=True)
+        keys = zip(county["year"], county["need_group"], county["phase"], strict=True)
         county["demand"] = county["plans"] * [self.specialist_share.get(k, 0.0) for k in keys]
         out = county[["year", "need_group", "phase", "demand"]].merge(zone_weights(self.data), on="need_group")
         out["demand"] = out["demand"] * out["weight"]
@@ -195,11 +195,27 @@ def setting_table(data: PlanningData, commitments: pd.DataFrame) -> pd.DataFrame
 
 
 def specialist_share(data: PlanningData) -> pd.Series:
-    """(need group, phase) -> the share of base-year pupils with plans who are in specialist placements."""
+    """(year, need group, phase) -> the share of pupils with plans in specialist placements: the base year's share
+    (base-year pupils) in every year, or specialist_shares.csv's by year where the folder has it."""
     bp = data.base_placements
     total = bp.groupby(["need_group", "phase"])["pupils"].sum()
     spec = bp[bp["placement_type"].isin(data.specialist_types)].groupby(["need_group", "phase"])["pupils"].sum()
-    return (spec.reindex(total.index).fillna(0.0) / total.where(total > 0)).fillna(0.0)
+    base = (spec.reindex(total.index).fillna(0.0) / total.where(total > 0)).fillna(0.0)
+    out = pd.concat({y: base for y in range(data.base_year, data.last_year + 1)}, names=["year", "need_group", "phase"])
+    given = data.specialist_shares
+    if len(given):
+        trend = given.set_index(["year", "need_group", "phase"])["share"].astype(float)
+        out = trend.reindex(out.index).fillna(out)
+    return out
+
+
+def non_specialist_rescale(run_share: pd.Series, plans: pd.DataFrame, base_year: int) -> np.ndarray:
+    """By row of `plans`: (1 - s_t) / (1 - s_base), how the base-year shares of the non-specialist placement types
+    scale in year t when the specialist share s follows its trend."""
+    keys = list(zip(plans["year"], plans["need_group"], plans["phase"], strict=True))
+    s_t = np.array([run_share.get(k, 0.0) for k in keys])
+    s_b = np.array([run_share.get((base_year, g, p), 0.0) for _y, g, p in keys])
+    return np.divide(1 - s_t, 1 - s_b, out=np.ones(len(keys)), where=s_b < 1)
 
 
 def zone_weights(data: PlanningData) -> pd.DataFrame:

@@ -78,7 +78,11 @@ def _reach(data: PlanningData, scen: Scenario) -> pd.Series:
 
 
 def _plans(data: PlanningData, scen: Scenario) -> pd.DataFrame:
+    """The scenario's projection (plans.csv, or a future of futures.csv), scaled after the base year."""
     pl = data.plans[data.plans["scenario"] == scen.demand_projection]
+    if pl.empty and scen.demand_projection.startswith("future-"):
+        futures = pd.read_csv(data.folder / "futures.csv")
+        pl = futures[futures["scenario"] == scen.demand_projection]
     pl = pl[["year", "need_group", "phase", "plans"]].astype({"year": int, "plans": float})
     pl["plans"] *= np.where(pl["year"] > data.base_year, scen.demand_scale, 1.0)
     return pl.reset_index(drop=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planner.check.context import RunUnderCheck
+from planner.check.context import RunUnderCheck, non_specialist_rescale
 
 NO_TABLE_LINE = "other_high_needs"  # the one line without spending_lines.csv
 GROWTH_RATES = {"unit_cost": "unit_cost_growth", "inflation": "inflation"}  # 'flat': none
@@ -36,13 +36,14 @@ def drivers(run: RunUnderCheck) -> pd.DataFrame:
     key = pd.MultiIndex.from_frame(plans[["need_group", "phase"]])
     tot = total.reindex(key).fillna(0.0).to_numpy(dtype=float)
     n = plans["plans"].to_numpy(dtype=float)
+    rescale = non_specialist_rescale(run.specialist_share, plans, run.base)
     out = {}
     types = data.placement_types
     for ptype in types.loc[~types["specialist"].astype(bool), "placement_type"]:
         mine = by_type.xs(ptype, level="placement_type") if ptype in by_type.index.get_level_values(0) else total * 0
         share = np.divide(mine.reindex(key).fillna(0.0).to_numpy(dtype=float), tot, out=np.zeros(len(n)), where=tot > 0)
-        out[str(ptype)] = n * share
-    spec = np.array([run.specialist_share.get(k, 0.0) for k in key])
+        out[str(ptype)] = n * share * rescale
+    spec = np.array([run.specialist_share.get((y, *k), 0.0) for y, k in zip(plans["year"], key, strict=True)])
     out["specialist_not_placed"] = np.where(plans["phase"].isin(run.placed), 0.0, n * spec)
     d = pd.DataFrame(out).groupby(plans["year"].to_numpy()).sum().reindex(run.years).fillna(0.0)
     d["not_placed"] = d.sum(axis=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from planner.check.context import RunUnderCheck
+from planner.check.context import RunUnderCheck, non_specialist_rescale
 from planner.check.result import (
     BALANCE_TOL,
     KM_ABS,
@@ -134,8 +134,11 @@ def _kpi_expected(run: RunUnderCheck, p: pd.DataFrame) -> dict[str, tuple[pd.Ser
     plans = run.plans
     key = list(zip(plans["need_group"], plans["phase"], strict=True))
     tot = np.array([tot_gp.get(x, 0.0) for x in key])
-    share_spec = np.array([run.specialist_share.get(x, 0.0) for x in key])
+    years = plans["year"].to_numpy()
+    share_spec = np.array([run.specialist_share.get((y, *x), 0.0) for y, x in zip(years, key, strict=True)])
+    rescale = non_specialist_rescale(run.specialist_share, plans, run.base)
     share_ms = np.divide(np.array([ms_gp.get(x, 0.0) for x in key]), tot, out=np.zeros(len(key)), where=tot > 0)
+    share_ms = share_ms * rescale
     placed = plans["phase"].isin(run.placed).to_numpy()
     others = np.where(tot > 0, 1.0 - np.where(placed, share_spec, 0.0), 0.0) * plans["plans"].to_numpy()
     children = spec + _plans_sum(run, others)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from planner.config.scenario import Scenario, ScenarioError
 from planner.data import PlanningData
+from planner.data.demand import projection_plans, read_futures
 from planner.data.schema import PARAMETER_RANGES
 
 
@@ -137,11 +138,14 @@ def _check_ids(data: PlanningData, scen: Scenario) -> None:
                 key, f"unknown option or site id(s) {unknown}", "use option_id or site_id values from options.csv"
             )
     projections = set(data.plans["scenario"])
+    if scen.demand_projection.startswith("future-"):
+        projections |= set(read_futures(data)["scenario"])
     if scen.demand_projection not in projections:
         raise scen.error(
             "demand_projection",
             f"plans.csv has no projection named '{scen.demand_projection}'",
-            f"use one of {', '.join(sorted(projections))}",
+            f"use one of {', '.join(sorted(p for p in projections if not p.startswith('future-')))} (or a future of "
+            "futures.csv: future-001, ...)",
         )
 
 
@@ -181,7 +185,7 @@ def _phases(data: PlanningData, scen: Scenario) -> pd.DataFrame:
 
 def _plans(data: PlanningData, scen: Scenario) -> pd.DataFrame:
     """The chosen projection only, scaled after the base year (the base year is observed)."""
-    plans = data.plans[data.plans["scenario"] == scen.demand_projection].copy()
+    plans = projection_plans(data, scen.demand_projection).copy()
     plans.loc[plans["year"] > data.base_year, "plans"] *= scen.demand_scale
     return plans
 

@@ -62,7 +62,9 @@ def read_folder(folder: str | Path, zones: str = "msoa") -> tuple[PlanningData |
         x, y = lonlat_to_bng(df["lon"].fillna(0), df["lat"].fillna(0))
         df["x"] = np.where(has, x, np.nan)
         df["y"] = np.where(has, y, np.nan)
-    used_files = [spec.file for spec in schema.TABLES.values() if (folder / spec.file).exists()] + [
+    used_files = [spec.file for spec in schema.TABLES.values() if (folder / spec.file).exists()]
+    used_files += [schema.FUTURES.file] if (folder / schema.FUTURES.file).exists() else []
+    used_files += [
         geo_path(folder, "districts").name,
         geo_path(folder, schema.ZONE_FILES.get(zones, "zones_msoa")).name,
     ]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from planner.config import AppliedScenario, Scenario
 from planner.data import PlanningData
-from planner.data.demand import county_demand, specialist_share, zone_weights
+from planner.data.demand import county_demand, specialist_share, specialist_shares, zone_weights
 from planner.data.schema import STATE_TYPES
 from planner.inputs import arcs as arc_rules
 from planner.inputs import base_year, money
@@ -113,7 +113,8 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     km, minutes = journeys(data, settings)
     unit_costs = money.unit_costs_by_year(data, all_years)
     share = specialist_share(data)
-    demand_c = county_demand(data, scen.demand_projection)
+    shares = specialist_shares(data)  # the base year's share, or its observed trend (specialist_shares.csv)
+    demand_c = county_demand(data, scen.demand_projection, shares=shares)
     if "continuity" not in relax:
         check_demand_against_stay(demand_c, phases, scen)
 
@@ -155,7 +156,7 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     demand = _zone_demand(cohorts, demand_c, all_years, data, legacy)
 
     income = money.income_by_year(data, all_years)
-    non_specialist = money.non_specialist_pupils(data, share, all_years)
+    non_specialist = money.non_specialist_pupils(data, shares, all_years)
     other, other_prices = money.other_spending(data, non_specialist, applied.transfer_cut, all_years)
     base_transport = float((x0_all * transport.per_pupil(km, s_types)).sum())
     budget0 = money.base_year_budget(data, settings, unit_costs, income, other, base_transport, float(x0_all.sum()))

@@ -124,20 +124,25 @@ def base_year_budget(
     }
 
 
-def non_specialist_pupils(data: PlanningData, share: pd.Series, years: list[int]) -> pd.DataFrame:
-    """Children with plans outside the specialist placements the model makes, by year and placement type (for the
-    share-in-mainstream indicator): base-year shares of each need group and phase x the projection."""
+def non_specialist_pupils(data: PlanningData, shares: pd.Series, years: list[int]) -> pd.DataFrame:
+    """Children with plans outside the specialist placements the model makes, by year and placement type: the
+    projection x each need group and phase's base-year share of the type, rescaled by the year's non-specialist
+    share (1 - s_t) / (1 - s_b) where the specialist share s follows its trend (`shares` by year, need group,
+    phase); and specialist pupils of the phases the model does not place."""
     bp = data.base_placements
     bp_all = bp.groupby(["placement_type", "need_group", "phase"])["pupils"].sum()
     tot_gp = bp.groupby(["need_group", "phase"])["pupils"].sum()
     placed = data.placed_phases
+    base_share = shares.xs(data.base_year, level="year")
     rows = []
     for t in years:
         pt = data.plans[data.plans["year"] == t].set_index(["need_group", "phase"])["plans"]
+        s_t = shares.xs(t, level="year").reindex(pt.index).fillna(0.0)
+        s_b = base_share.reindex(pt.index).fillna(0.0)
+        rescale = ((1 - s_t) / (1 - s_b).where(s_b < 1)).fillna(1.0)
         for ptype in data.placement_types.loc[~data.placement_types["specialist"], "placement_type"]:
-            sh = bp_all.xs(ptype, level="placement_type") / tot_gp
-            rows.append((t, ptype, float((pt * sh.reindex(pt.index).fillna(0)).sum())))
+            sh = (bp_all.xs(ptype, level="placement_type") / tot_gp).reindex(pt.index).fillna(0)
+            rows.append((t, ptype, float((pt * sh * rescale).sum())))
         mask = ~pt.index.get_level_values("phase").isin(placed)
-        spec_share = share.reindex(pt.index).fillna(0)
-        rows.append((t, "specialist_not_placed_by_model", float((pt[mask] * spec_share[mask]).sum())))
+        rows.append((t, "specialist_not_placed_by_model", float((pt[mask] * s_t[mask]).sum())))
     return pd.DataFrame(rows, columns=["year", "placement_type", "pupils"])

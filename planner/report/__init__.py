@@ -1,6 +1,5 @@
 """Reports: maps, charts, pages and workbooks for officers, drawn from a run folder's tables and the geography.
-Nothing here imports the optimisation model; the one reading of a data folder is the occupancy margin of a run
-whose manifest does not record it (budget_tables).
+Nothing here imports the optimisation model or reads a data folder.
 
 style (the house look), mapkit (figure, layers, key, labels, furniture of a map), data_map (a data folder's
 map), summaries (what every report derives from a run's tables), plan_layers and plan_map (plan.png),

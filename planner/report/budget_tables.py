@@ -159,22 +159,14 @@ def reconciliation_frame(run: RunTables) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------
 # the occupancy margin and the needs no state setting serves
 def occupancy_margin(run: RunTables) -> tuple[float | None, str]:
-    """The occupancy margin in use and where it was read: the manifest (recorded by the run or set by its
-    scenario), else the parameters.csv of the data folder the run was made from (the one reading of a data
-    folder here, for folders that do not record it); (None, '') if neither has it."""
+    """The occupancy margin in use and where it was read: the manifest (recorded by the run, from format 2 with
+    the budget rules, or set by its scenario); (None, '') for a folder that records neither."""
     for value, where in (
         (run.manifest.get("occupancy_margin"), "recorded with the run"),
         (run.scenario.get("occupancy_margin"), "set by the scenario"),
     ):
         if value is not None:
             return float(value), where
-    folder = run.data_folder
-    path = folder / "parameters.csv" if folder else None
-    if path is not None and path.exists():
-        params = pd.read_csv(path).set_index("name")["value"]
-        if "occupancy_margin" in params.index:
-            return float(params["occupancy_margin"]), "set in the data's parameters"
-        return 1.0, "none set in the data's parameters"
     return None, ""
 
 

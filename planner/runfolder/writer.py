@@ -206,6 +206,7 @@ def run_manifest(
         "solves": outcome.solve_log,
         "shortfall_gbp": outcome.shortfall,
         "balance_test": inp.balance_test,
+        "occupancy_margin": inp.occupancy_margin,
         "needs_no_state_setting_serves": inp.unserved.to_dict(orient="records"),
         "objective_breakdown_gbp_discounted": outcome.breakdown,
         "size": {**inp.summary(), "variables": m.nvariables(), "constraints": m.nconstraints()},
