@@ -167,7 +167,7 @@ def _commitments(data: PlanningData, scen: Scenario) -> pd.DataFrame:
             school is not None and school[0] in scen.cancel_commitments
         )
         keep.append(not dropped)
-    return com[keep].reset_index(drop=True)
+    return com[pd.Series(keep, index=com.index, dtype=bool)].reset_index(drop=True)
 
 
 def _options(data: PlanningData, scen: Scenario) -> pd.DataFrame:
