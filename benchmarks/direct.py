@@ -18,9 +18,8 @@ from scipy import sparse
 
 from planner.model.index import ModelIndex
 from planner.model.matrix import INF, Matrix
-from planner.model.objectives import SHORTFALL_WEIGHT
 
-OBJECTIVES = ("cost", "shortfall")
+OBJECTIVES = ("cost", "shortfall")  # the second aim; the first (the total shortfall alone)
 Key = tuple[str, Hashable]  # (Pyomo component name, index), e.g. ("Open", (3, 2))
 Index = Sequence[Hashable]  # a component's indices, in order
 Block = tuple[str, Index]  # a component's name and its indices
@@ -102,24 +101,27 @@ def _cat(arrays: Sequence[np.ndarray]) -> np.ndarray:
 def direct_model(ix: ModelIndex, objective: str = "cost") -> DirectModel:
     """The matrix of build_model(ix) with the `objective` objective active.
 
-    "cost": build_model's default (phase 2's objective, without the shortfall cap plan() adds then); "shortfall":
-    phase 1's, 100 x shortfall + cost (use_shortfall_then_cost).
+    "cost": build_model's default (the second aim, without the shortfall cap the solve adds then); "shortfall": the
+    first aim, the total shortfall alone (use_least_shortfall).
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r}; use one of {OBJECTIVES}")
     col, rows = _Columns(ix), _Rows()
-    for family in (_flows, _capacity, _projects, _money):
+    for family in (_flows, _capacity, _shares, _projects, _money):
         family(ix, col, rows)
-    weight = SHORTFALL_WEIGHT if objective == "shortfall" else 0.0
     cost = [ix.new_cost.ravel(), ix.pupils_cost.ravel(), [ix.open_cost.get(k, 0.0) for k in ix.open_index]]
-    cost += [[ix.places_cost.get(k, 0.0) for k in ix.places_index], np.full(len(ix.target_years), weight)]
+    cost += [[ix.places_cost.get(k, 0.0) for k in ix.places_index], np.zeros(len(ix.target_years))]
+    if objective == "shortfall":
+        cost = [np.zeros(len(np.ravel(c))) for c in cost[:-1]] + [np.ones(len(ix.target_years))]
     is_open = np.zeros(col.n, dtype=bool)
     is_open[list(col.open.values())] = True
+    is_whole = is_open.copy()  # a project's places are whole
+    is_whole[list(col.places.values())] = True
     r, c, v = (np.concatenate(x) for x in zip(*rows.entries, strict=True))
     a = sparse.csc_array((v, (r, c)), shape=(rows.n, col.n))  # duplicates (capital terms) summed
     a.eliminate_zeros()  # stay rates, top-ups or place funding of 0, which Pyomo and HiGHS drop too
     lower, upper = (np.concatenate(b) for b in zip(*rows.bounds, strict=True))
-    matrix = Matrix(np.concatenate(cost), np.zeros(col.n), np.where(is_open, 1.0, INF), lower, upper, is_open, a)
+    matrix = Matrix(np.concatenate(cost), np.zeros(col.n), np.where(is_open, 1.0, INF), lower, upper, is_whole, a)
     return DirectModel(matrix, col.blocks, rows.blocks)
 
 
@@ -143,15 +145,25 @@ def _flows(ix: ModelIndex, col: _Columns, rows: _Rows) -> None:
 
 
 def _capacity(ix: ModelIndex, col: _Columns, rows: _Rows) -> None:
-    """capacity: sum_p y[s,p,t] - the places projects add at s <= K[s,t], for settings with finite places."""
+    """capacity: sum_p y[s,p,t] - mu x the places projects add at s <= mu K[s,t] + X[s,t], for settings with finite
+    places (mu the occupancy margin, X the base-year pupils still over it)."""
     by_setting, projects_at, opened = ix.pairs_by_setting(), ix.projects_by_setting(), set(ix.open_index)
     index = [(s, i) for s in ix.limited_settings if s in by_setting for i in range(col.T)]
     terms = [
         [(col.pupils + q * col.T + i, 1.0) for q in by_setting[s]]
-        + [col.added(j, i, -1.0) for j in projects_at.get(s, []) if (j, i) in opened]
+        + [col.added(j, i, -ix.margin) for j in projects_at.get(s, []) if (j, i) in opened]
         for s, i in index
     ]
-    rows.sums("Capacity", index, terms, -INF, [ix.fixed_places[s, i] for s, i in index])
+    upper = [ix.margin * ix.fixed_places[s, i] + ix.over_margin[s, i] for s, i in index]
+    rows.sums("Capacity", index, terms, -INF, upper)
+
+
+def _shares(ix: ModelIndex, col: _Columns, rows: _Rows) -> None:
+    """placement_share: sum of a cohort's new entrants to settings of one type <= share x N[c,t]."""
+    index = range(len(ix.share_rows))
+    terms = [[(int(a) * col.T + i, 1.0) for a in arcs] for arcs, i, _k, _r in ix.share_rows]
+    upper = [k * float(ix.demand_rhs[r]) for _a, _i, k, r in ix.share_rows]
+    rows.sums("Placement_Share", index, terms, -INF, upper)
 
 
 def _projects(ix: ModelIndex, col: _Columns, rows: _Rows) -> None:

@@ -5,8 +5,7 @@ Interfaces, i.e. how a Pyomo model reaches HiGHS (measured in docs/performance.m
   one call for every solve (no per-constraint hand-off, no file); the solution is read back by column.
 - "lp": Pyomo's LP writer to a temporary file, read and solved by highspy; the solution is read back by name.
 - "appsi": Pyomo's persistent HiGHS interface (pyomo.contrib.appsi), through its public API only: the model is
-  handed over once, one constraint at a time. It cannot watch the incumbent, so a weighted solve is proven to the
-  gap on the weighted total and its gap on the cost part is reported as found (kept to measure hand-offs).
+  handed over once, one constraint at a time (kept to measure hand-offs).
 The HiGHS log is shown as progress; a time limit returns the incumbent with its gap.
 """
 
@@ -58,52 +57,6 @@ class SolveResult:
         return self.status == "optimal"
 
 
-@dataclass
-class PartGap:
-    """The objective is weight x sum(variables) + a part; the gap is to be proven on the part alone."""
-
-    variables: list[Any]  # Pyomo variables
-    weight: float
-
-
-class _PartGapWatch:
-    """HiGHS callbacks that stop a solve once primal - dual <= gap x (incumbent objective - weight x its part vars)."""
-
-    def __init__(
-        self, h: highspy.Highs, column: dict[int, int], part: PartGap, gap: float, warm_start: bool, offset: float = 0.0
-    ) -> None:
-        self.h, self.offset = h, offset  # offset: the objective's constant, which HiGHS's objective leaves out
-        self.cols = [column[id(v)] for v in part.variables if id(v) in column]
-        # variables that are not columns (fixed, so compiled as constants) add their fixed values
-        self.constant = part.weight * sum(float(v.value or 0.0) for v in part.variables if id(v) not in column)
-        self.weight, self.gap, self.stopped = part.weight, gap, False
-        self.penalty: float | None = None  # weight x sum of the part's variables at the incumbent
-        if warm_start and all(v.value is not None for v in part.variables):
-            self.penalty = self.weight * sum(float(v.value) for v in part.variables)
-        self.h.cbMipImprovingSolution.subscribe(self._improved)
-        self.h.cbMipInterrupt.subscribe(self._check)
-
-    def _improved(self, e: Any) -> None:
-        x = e.data_out.mip_solution
-        self.penalty = self.weight * sum(float(x[c]) for c in self.cols) + self.constant
-
-    def _check(self, e: Any) -> None:
-        primal, dual = e.data_out.mip_primal_bound, e.data_out.mip_dual_bound
-        if self.penalty is None or not np.isfinite(primal) or not np.isfinite(dual):
-            return
-        if primal - dual <= self.gap * max(abs(primal + self.offset - self.penalty), 1e-9):
-            self.stopped = True
-            e.interrupt()
-
-    def part_gap(self, obj: float, bound: float) -> float:
-        part = obj - (self.penalty or 0.0)
-        return max(0.0, obj - bound) / max(abs(part), 1e-9)
-
-    def close(self) -> None:
-        self.h.cbMipImprovingSolution.clear()
-        self.h.cbMipInterrupt.clear()
-
-
 class SolverError(RuntimeError):
     """The solver could not return a plan."""
 
@@ -125,7 +78,6 @@ class HighsSolver:
             raise ValueError(f"unknown solver interface {self.options.interface!r}; use one of {INTERFACES}")
         self._appsi: Any = None
         self._appsi_model: pyo.ConcreteModel | None = None
-        self._part: PartGap | None = None
         self._gap = self.options.mip_gap
         self._extra: dict[str, Any] = {}
 
@@ -154,16 +106,11 @@ class HighsSolver:
         model: pyo.ConcreteModel,
         *,
         warm_start: bool = False,
-        gap_on_part: PartGap | None = None,
         gap: float | None = None,
         highs_options: dict[str, Any] | None = None,
     ) -> SolveResult:
         """Solve with the active objective; warm_start uses the variables' values as a MIP start.
-
-        gap_on_part (matrix, lp): stop as soon as the absolute gap is within the requested gap x the incumbent's
-        objective less weight x the part's variables (e.g. the cost part of 100 x shortfall + cost); the result's
-        gap is then measured on that part. gap and highs_options override the options for this solve."""
-        self._part = gap_on_part
+        gap and highs_options override the options for this solve."""
         self._gap = self.options.mip_gap if gap is None else gap
         self._extra = highs_options or {}
         if self.options.interface == "lp":
@@ -203,11 +150,6 @@ class HighsSolver:
             TC.infeasibleOrUnbounded: "infeasible",
         }.get(tc, "error")
         gap = _gap(obj, bound)
-        if self._part and has and obj is not None and bound is not None:
-            penalty = self._part.weight * sum(float(v.value or 0.0) for v in self._part.variables)
-            gap = max(0.0, obj - bound) / max(abs(obj - penalty), 1e-9)
-            if gap > self._gap * (1 + 1e-9) and status == "optimal":
-                status = "gap_not_proven"
         return SolveResult(status, has, obj, bound, gap, seconds, t1 - t0)
 
     # ------------------------------------------------------------------------------------------------------
@@ -240,30 +182,17 @@ class HighsSolver:
         h.setOptionValue("output_flag", self.options.log)
         for k, v in self._highs_options().items():
             h.setOptionValue(k, v)
-        if self._part:
-            h.setOptionValue("mip_rel_gap", 0.0)  # the part rule stops a watched solve
         if warm_start:
             sol = highspy.HighsSolution()
             sol.col_value = [float(v.value or 0.0) if v is not None else 0.0 for v in columns]
             sol.value_valid = True
             h.setSolution(sol)
-        column = {id(v): j for j, v in enumerate(columns) if v is not None}
         handoff = time.perf_counter() - t0
-        watch = _PartGapWatch(h, column, self._part, self._gap, warm_start, offset) if self._part else None
         if self.options.log:
             self._explain_costs(h)
         t1 = time.perf_counter()
-        try:
-            run_interruptibly(h)
-        finally:
-            if watch:
-                watch.close()
+        run_interruptibly(h)
         seconds = time.perf_counter() - t1
-        if watch and watch.stopped and self.options.log:
-            self.note(
-                "(HiGHS's 'Interrupted by user' above: the planner stopped it once the plan's cost was proven "
-                "within the gap)"
-            )
         ms, info = h.getModelStatus(), h.getInfo()
         has = info.primal_solution_status == 2  # feasible
         if has:
@@ -271,16 +200,12 @@ class HighsSolver:
                 if v is not None and not v.fixed:
                     v.set_value(x, skip_validation=True)
         status = _STATUS.get(ms, "error")
-        if watch and watch.stopped and has:
-            status = "optimal"  # interrupted by the part-gap rule: the requested gap is proven
         if not has:
             return SolveResult(status, False, None, None, None, seconds, handoff)
         mip = info.mip_node_count >= 0
         obj = info.objective_function_value + offset
         bound = info.mip_dual_bound + offset if mip else obj
         gap = float(info.mip_gap) if mip and info.mip_gap < 1e30 else _gap(obj, bound)
-        if watch:
-            gap = watch.part_gap(obj, bound)
         return SolveResult(status, True, obj, bound, gap, seconds, handoff)
 
 

@@ -1,32 +1,25 @@
-"""Plan one scenario: inputs -> index -> model -> the lexicographic solves -> result tables.
-
-Phase 1 minimises 100 x shortfall + cost. If its plan has no shortfall it is already the cheapest balanced plan
-(at zero shortfall the objective is the cost), within the gap, and nothing more is solved. Otherwise phase 1b
-proves the smallest shortfall with the shortfall alone as objective (so "how far short" does not depend on the
-weight), started from the phase-1 plan, and phase 2 finds the cheapest plan with no more shortfall than that.
+"""Plan one scenario: data + scenario -> inputs -> index -> model -> the lexicographic solve
+(planner/lexicographic.py: the least shortfall, then the cheapest plan within its gap, whole places) -> result tables.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from planner.config import Scenario, apply_scenario
 from planner.data import PlanningData
-from planner.highs import HighsSolver, PartGap, SolverError, SolveResult, SolverOptions
+from planner.highs import HighsSolver, SolveResult, SolverOptions
 from planner.inputs import RELAXABLE, ModelInputs, build_inputs
+from planner.lexicographic import lexicographic
 from planner.model import ModelIndex, build_index, build_model
 from planner.model.index import MONEY
-from planner.model.objectives import SHORTFALL_WEIGHT, use_cost, use_least_shortfall, use_shortfall_then_cost
 from planner.progress import announce
 from planner.results import objective_breakdown, result_tables
-
-SHORTFALL_TOLERANCE = 1e-6  # GBP m: below this a shortfall is zero
 
 
 @dataclass
@@ -42,57 +35,32 @@ class PlanOutcome:
     solve_log: list[dict] = field(default_factory=list)  # one entry per solve, in order
     breakdown: dict[str, float] = field(default_factory=dict)
     started_from_previous: bool = False  # the solve started from start_from's projects (a sweep)
+    gaps_requested: tuple[float, float] = (1e-3, 1e-4)  # (shortfall, cost)
+    rounding: float = 0.0  # GBP: what whole places add to the cost of the plan with places unrounded
 
     @property
     def status(self) -> str:
-        """optimal only when every solve proved the gap asked of it; else the worst solve's status."""
+        """optimal only when every solve reached the gap asked of it (the shortfall, the cost with places
+        unrounded, the rounding); else the worst solve's status (time_limit, stopped_early) or gap_not_proven
+        (no bound on the cost: docs/model.md section 7)."""
         worst = {"optimal": 0, "gap_not_proven": 1, "stopped_early": 2, "time_limit": 3}
-        statuses = [self.shortfall_solve.status, self.cost_solve.status]
-        statuses += ["gap_not_proven" for s in self.solve_log if (s["gap"] or 0) > s["gap_requested"] * (1 + 1e-6)]
+        statuses = [r["status"] for r in self.solve_log]
+        for r in self.solve_log:
+            if r["gap"] is None or r["gap"] > r["gap_requested"] * (1 + 1e-6):
+                statuses.append("gap_not_proven")
+        if self.cost_solve.gap is None:
+            statuses.append("gap_not_proven")
         return max(statuses, key=lambda s: worst.get(s, 4))
 
     @property
     def gap(self) -> float:
-        """Proven relative gap on the plan's cost."""
-        return self.cost_solve.gap or 0.0
+        """Proven relative gap on the plan's cost (1 when nothing bounds it)."""
+        return 1.0 if self.cost_solve.gap is None else self.cost_solve.gap
 
     @property
     def shortfall_gap(self) -> float:
         """Proven relative gap on the smallest shortfall (0 when the budget balances)."""
         return (self.shortfall_solve.gap or 0.0) if self.shortfall > 0 else 0.0
-
-
-def infeasibility_causes(inp: ModelInputs) -> list[str]:
-    """Likely reasons, in planning terms, that no plan satisfies the rules."""
-    causes = []
-    first = inp.years[0]
-    cap = inp.capacity[inp.capacity["year"] == first].set_index("setting_id")["places"]
-    carried = (
-        inp.arcs.assign(stay=inp.arcs["cohort"].map(inp.cohorts["stay_rate"]))
-        .eval("carried = base_pupils * stay")
-        .groupby("setting_id")["carried"]
-        .sum()
-    )
-    leg = inp.legacy[inp.legacy["year"] == first].groupby("setting_id")["pupils"].sum()
-    carried = carried.add(leg, fill_value=0.0)
-    for sid, c in carried.items():
-        places = cap.get(sid, np.nan)
-        if pd.notna(places) and c > places + 1e-6:
-            causes.append(
-                f"{inp.settings.loc[sid, 'name']} ({sid}): {c:.1f} pupils stay on from {inp.base_year} but it "
-                f"has only {places:.1f} places in {first}; raise its places in settings.csv"
-            )
-    for oid in inp.forced_options:
-        pr = inp.projects[(inp.projects["option_id"] == oid) | (inp.projects["site_id"] == oid)]
-        need = float((pr["capital_fixed"] + pr["capital_per_place"] * pr["min_places"]).min()) if len(pr) else 0.0
-        if need > float(inp.capital_budget.sum()):
-            causes.append(
-                f"forced option {oid} needs at least GBP {need / 1e6:.1f}m of capital, more than the "
-                f"GBP {inp.capital_budget.sum() / 1e6:.1f}m available over the horizon"
-            )
-    if len(inp.forced_options) > 1:
-        causes.append("the forced options together may need more capital than the budget allows in their years")
-    return causes
 
 
 def plan(
@@ -133,12 +101,10 @@ def plan(
     )
 
     solver = HighsSolver(options)
-    use_shortfall_then_cost(m)
-    progress(f"[{name}] phase 1: the smallest high-needs shortfall from {inp.target_year}, then the cheapest plan")
     t = time.perf_counter()
     started = _start_from_plan(m, inp, ix, start_from, solver, progress, name) if start_from else False
     timings["start_seconds"] = time.perf_counter() - t
-    solved = _lexicographic(m, inp, solver, options, lambda msg: progress(f"[{name}] {msg}"), started)
+    solved = lexicographic(m, inp, solver, options, lambda msg: progress(f"[{name}] {msg}"), started)
     timings["handoff_seconds"] = sum(r.handoff_seconds for r in solved.solves)
     timings["solve_seconds"] = timings["start_seconds"] + sum(r.solve_seconds for r in solved.solves)
 
@@ -157,81 +123,9 @@ def plan(
         solve_log=solved.log,
         breakdown=objective_breakdown(inp, tables["budget"]),
         started_from_previous=started,
+        gaps_requested=(options.shortfall_gap, options.mip_gap),
+        rounding=solved.rounding * MONEY,
     )
-
-
-@dataclass
-class _Solved:
-    shortfall_solve: SolveResult  # the smallest shortfall (GBP m) and its proof
-    cost_solve: SolveResult  # the plan's cost (GBP m) and its proof
-    shortfall: float  # GBP m
-    log: list[dict]
-    solves: list[SolveResult]
-
-
-def _lexicographic(
-    m: pyo.ConcreteModel,
-    inp: ModelInputs,
-    solver: HighsSolver,
-    options: SolverOptions,
-    progress: Callable[[str], None],
-    started: bool,
-) -> _Solved:
-    """Phase 1, then (when the budget cannot balance) phases 1b and 2: docs/model.md section 7."""
-    # stop once the plan's cost (not 100 x shortfall + cost) is proven within the gap (docs/model.md section 7)
-    phase1 = solver.solve(m, warm_start=started, gap_on_part=PartGap(list(m.Shortfall.values()), SHORTFALL_WEIGHT))
-    _raise_if_no_plan(phase1, inp, "phase 1")
-    phase1 = _objective_from_model(phase1, m)
-    log = [_log_entry("phase 1: 100 x shortfall + cost", phase1, options.mip_gap)]
-    shortfall = _total_shortfall(m)
-    cost1 = float(pyo.value(m.cost.expr))
-    # phase 1's plan read as a cost solve: bound on cost = bound - 100 x shortfall (for plans no shorter)
-    bound1 = None if phase1.bound is None else phase1.bound - SHORTFALL_WEIGHT * shortfall
-    cost_solve = replace(phase1, objective=cost1, bound=bound1, gap=_cost_gap(phase1, cost1))
-    if shortfall <= SHORTFALL_TOLERANCE:
-        # at e = 0 the phase-1 objective is the cost: the plan is the cheapest balanced plan within the gap
-        progress(f"the high-needs budget can balance in every year from {inp.target_year}")
-        return _Solved(phase1, cost_solve, shortfall, log, [phase1])
-    # prove the smallest shortfall with the shortfall alone as objective (no dependence on the weight)
-    kept = [(v, v.value) for v in m.component_data_objects(pyo.Var) if not v.fixed]
-    use_least_shortfall(m)
-    progress(f"phase 1b: is GBP {shortfall:.2f}m the smallest shortfall? (shortfall alone)")
-    # the root LP of a shortfall-only objective is badly degenerate for simplex: interior point solves it
-    least_solve = solver.solve(m, warm_start=True, gap=options.shortfall_gap, highs_options={"mip_lp_solver": "ipm"})
-    _raise_if_no_plan(least_solve, inp, "phase 1b")
-    least_solve = _objective_from_model(least_solve, m)
-    log.append(_log_entry("phase 1b: shortfall alone", least_solve, options.shortfall_gap))
-    solves = [phase1, least_solve]
-    least = _total_shortfall(m)
-    if least < shortfall - max(SHORTFALL_TOLERANCE, options.shortfall_gap * shortfall):
-        # a plan with less shortfall: the cheapest plan with that shortfall (phase 2)
-        shortfall = least
-        use_cost(m, shortfall * (1 + 1e-9) + 1e-9)
-        progress(f"phase 2: the cheapest plan with GBP {shortfall:.2f}m of shortfall")
-        cost_solve = solver.solve(m, warm_start=True)
-        _raise_if_no_plan(cost_solve, inp, "phase 2")
-        cost_solve = _objective_from_model(cost_solve, m)
-        log.append(_log_entry("phase 2: cost, shortfall capped", cost_solve, options.mip_gap))
-        solves.append(cost_solve)
-    else:
-        # the phase-1 plan has the smallest shortfall, and is the cheapest plan with it (phase-1 bound)
-        for v, x in kept:
-            v.set_value(x, skip_validation=True)
-        use_cost(m, shortfall * (1 + 1e-9) + 1e-9)
-    # the reported shortfall is proven within its gap of the smallest one: (shortfall - bound) / shortfall
-    proven = None if least_solve.bound is None else max(0.0, shortfall - least_solve.bound) / max(shortfall, 1e-12)
-    shortfall_solve = replace(
-        least_solve,
-        objective=shortfall,
-        gap=proven,
-        solve_seconds=phase1.solve_seconds + least_solve.solve_seconds,
-        handoff_seconds=phase1.handoff_seconds + least_solve.handoff_seconds,
-    )
-    progress(
-        f"no plan balances the budget: smallest total shortfall GBP {shortfall:.2f}m "
-        f"over {inp.target_years[0]}-{inp.target_years[-1]}"
-    )
-    return _Solved(shortfall_solve, cost_solve, shortfall, log, solves)
 
 
 def _start_from_plan(
@@ -265,56 +159,3 @@ def _start_from_plan(
         f"({time.perf_counter() - t:.1f} s)"
     )
     return ok
-
-
-def _total_shortfall(m: pyo.ConcreteModel) -> float:
-    return max(0.0, sum(v.value or 0.0 for v in m.Shortfall.values()))
-
-
-def _objective_from_model(r: SolveResult, m: pyo.ConcreteModel) -> SolveResult:
-    """The active objective at the loaded plan, and the bound that HiGHS's absolute gap implies.
-
-    HiGHS 1.16 can report a MIP's objective and bound without the constant its presolve took out (seen after a
-    MIP start: "feasible in the reduced space" at a different value), so the objective is recomputed here; the
-    absolute gap does not depend on that constant."""
-    value = float(pyo.value(next(m.component_data_objects(pyo.Objective, active=True))))
-    bound = None if r.objective is None or r.bound is None else value - max(0.0, r.objective - r.bound)
-    return SolveResult(r.status, r.has_solution, value, bound, r.gap, r.solve_seconds, r.handoff_seconds)
-
-
-def _log_entry(name: str, r: SolveResult, gap_requested: float) -> dict:
-    return {
-        "solve": name,
-        "status": r.status,
-        "objective_gbp_m": r.objective,
-        "bound_gbp_m": r.bound,
-        "gap_requested": gap_requested,
-        "gap": r.gap,
-        "seconds": r.solve_seconds,
-    }
-
-
-def _cost_gap(r: SolveResult, cost: float) -> float | None:
-    """Phase 1's absolute gap (on 100 x shortfall + cost) as a share of the plan's cost: for every plan with no more
-    shortfall, cost >= bound - 100 x shortfall, so this is the plan's gap on cost."""
-    if r.objective is None or r.bound is None:
-        return r.gap
-    return max(0.0, r.objective - r.bound) / max(abs(cost), 1e-9)
-
-
-def _raise_if_no_plan(r: SolveResult, inp: ModelInputs, phase: str) -> None:
-    if r.has_solution:
-        return
-    if r.status == "infeasible":
-        causes = infeasibility_causes(inp) or [
-            "no rule-breaking input was found; check forced options, commitments and the capital budget"
-        ]
-        raise SolverError(f"no plan satisfies the rules ({phase}). Likely causes:\n  - " + "\n  - ".join(causes))
-    if r.status == "unbounded":
-        raise SolverError(
-            f"the model is unbounded ({phase}): a cost is negative somewhere (check unit_costs.csv and "
-            "scenario overrides)"
-        )
-    if r.status == "time_limit":
-        raise SolverError(f"the time limit was reached before any plan was found ({phase}); raise --time-limit")
-    raise SolverError(f"the solver stopped without a plan ({phase}, status {r.status})")

@@ -14,7 +14,7 @@ from planner.highs import read_matrix, solve_relaxation, to_highs
 from planner.inputs import build_inputs
 from planner.model import build_index, build_model
 from planner.model.matrix import standard_form
-from planner.model.objectives import use_shortfall_then_cost
+from planner.model.objectives import use_least_shortfall
 from tests.instances import Instance, write_instance
 
 
@@ -61,7 +61,7 @@ def test_direct_build_is_the_pyomo_build(data, objective: str, scenario: Scenari
     assert ix.places_index and ix.capital_use and ix.target_years
     m = build_model(ix)
     if objective == "shortfall":
-        use_shortfall_then_cost(m)
+        use_least_shortfall(m)
     matrix, columns, rows, _offset = standard_form(m)  # matrix_to_highs's two steps, keeping the rows
     pyomo_highs = to_highs(matrix)
 

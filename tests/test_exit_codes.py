@@ -89,7 +89,7 @@ def test_130_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
     while time.time() < deadline:  # wait for the solve to start
         line = p.stderr.readline()
         stderr += line
-        if "phase 1:" in line:
+        if "step 1:" in line:
             break
     time.sleep(3)
     p.send_signal(signal.SIGINT)

@@ -48,7 +48,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def summary_text(outcome: PlanOutcome, out: Path) -> str:
     t = outcome.tables
     inp = outcome.inputs
-    lines = [f"Plan to {inp.target_year} ({inp.scenario.name}): {outcome.status}, gap {outcome.gap:.2e}"]
+    lines = [
+        f"Plan to {inp.target_year} ({inp.scenario.name}): {outcome.status}, gap {outcome.gap:.2e}"
+        f" (whole places add {fmt_gbp(outcome.rounding)} to the plan with places unrounded)"
+    ]
     pr = t["projects"]
     opt = pr[pr["kind"] == "option"] if len(pr) else pr
     lines.append(f"Projects chosen: {len(opt)} (plus {len(pr) - len(opt)} commitments)")
@@ -113,10 +116,13 @@ def _main(argv: list[str] | None) -> int:
     print(summary_text(outcome, final))
     if outcome.status != "optimal" and not args.accept_gap:
         why = "at the time limit" if outcome.status == "time_limit" else f"early ({outcome.status})"
+        short = [f"{r['solve']} within {r['gap']:.2e} (asked: {r['gap_requested']:g})" if r["gap"] is not None
+                 else f"{r['solve']} unbounded" for r in outcome.solve_log
+                 if r["gap"] is None or r["gap"] > r["gap_requested"] * (1 + 1e-6)]  # fmt: skip
         print(
-            f"the solver stopped {why} with the plan's cost proven within {outcome.gap:.2e} (asked: {args.gap:g}) "
-            f"and the shortfall within {outcome.shortfall_gap:.2e}: the plan is the best found, not proven "
-            "(add --accept-gap to accept it)",
+            f"the solver stopped {why}: {'; '.join(short) or 'the cost has no bound'}; the plan's cost is proven "
+            f"within {outcome.gap:.2e} and the shortfall within {outcome.shortfall_gap:.2e}: the plan is the best "
+            "found, not proven (add --accept-gap to accept it)",
             file=sys.stderr,
         )
         return 1

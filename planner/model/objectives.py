@@ -1,8 +1,9 @@
-"""The objectives, named for what they are, and the switches the lexicographic solve (planner/plan.py) uses.
+"""The objectives, named for what they are, and the switches the lexicographic solve (planner/lexicographic.py)
+uses.
 
-- cost: the discounted cost of the plan (transport, top-ups and fees, place funding, an optional capital charge);
-- shortfall_then_cost: SHORTFALL_WEIGHT x total shortfall + cost (phase 1: the shortfall first, cost breaks ties);
-- least_shortfall: the total shortfall alone (phase 1b: proves the smallest shortfall without the weight).
+- least_shortfall: the total shortfall of the high-needs budget over the target years (the first aim);
+- cost: the discounted cost of the plan (transport, top-ups and fees, place funding, an optional capital charge),
+  with the total shortfall held under a cap (the second aim).
 """
 
 from __future__ import annotations
@@ -10,12 +11,6 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
-
-# Phase 1 weighs a pound of shortfall as 100 pounds of discounted cost: the shortfall comes first and cost only
-# breaks ties between equally short plans (a plain shortfall objective leaves the LP so degenerate that simplex
-# stalls). No plan trades GBP 1 of high-needs shortfall for GBP 100 of transport; phase 2 then finds the cheapest
-# plan with that shortfall.
-SHORTFALL_WEIGHT = 100.0
 
 
 def cost_expression(m: pyo.ConcreteModel, ix: ModelIndex) -> pyo.Expression:
@@ -37,33 +32,27 @@ def cost_expression(m: pyo.ConcreteModel, ix: ModelIndex) -> pyo.Expression:
 
 
 def add_objectives(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
-    """The three objectives, cost active."""
+    """The two objectives, cost active."""
     m.cost = pyo.Objective(expr=cost_expression(m, ix), sense=pyo.minimize)
-    total_shortfall = sum(m.Shortfall[t] for t in ix.target_years)
-    m.shortfall_then_cost = pyo.Objective(expr=SHORTFALL_WEIGHT * total_shortfall + m.cost.expr, sense=pyo.minimize)
-    m.shortfall_then_cost.deactivate()
-    m.least_shortfall = pyo.Objective(expr=total_shortfall, sense=pyo.minimize)
+    m.least_shortfall = pyo.Objective(expr=sum(m.Shortfall[t] for t in ix.target_years), sense=pyo.minimize)
     m.least_shortfall.deactivate()
 
 
 def _activate(m: pyo.ConcreteModel, objective: pyo.Objective) -> None:
-    for o in (m.cost, m.shortfall_then_cost, m.least_shortfall):
+    for o in (m.cost, m.least_shortfall):
         o.deactivate()
     objective.activate()
 
 
-def use_shortfall_then_cost(m: pyo.ConcreteModel) -> None:
-    """Phase 1: minimise 100 x shortfall + cost (cost breaks ties)."""
-    _activate(m, m.shortfall_then_cost)
-
-
 def use_least_shortfall(m: pyo.ConcreteModel) -> None:
-    """Phase 1b: minimise the total shortfall alone."""
+    """The first aim: minimise the total shortfall (no cap on it)."""
     _activate(m, m.least_shortfall)
+    if hasattr(m, "Shortfall_Cap"):
+        m.del_component("Shortfall_Cap")
 
 
 def use_cost(m: pyo.ConcreteModel, shortfall_cap: float | None) -> None:
-    """Phase 2: minimise cost with the total shortfall held at (or under) `shortfall_cap` (GBP m)."""
+    """The second aim: minimise cost with the total shortfall held at (or under) `shortfall_cap` (GBP m)."""
     _activate(m, m.cost)
     if hasattr(m, "Shortfall_Cap"):
         m.del_component("Shortfall_Cap")
