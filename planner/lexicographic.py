@@ -1,6 +1,6 @@
 """The lexicographic solve: the least shortfall first, then the cheapest plan with it (docs/model.md section 7).
-The first two steps solve a relaxation in which projects are whole but their places may be fractional; the third
-rounds the places.
+The first two steps solve a relaxation in which projects are whole but their places (and support teams) may be
+fractional; the third rounds them.
 
 1. least shortfall, places continuous: its plan's shortfall e1 and a bound b1 on every plan's shortfall.
 2. cheapest plan with shortfall <= cap = e1, places continuous, started from step 1's projects with the cheapest
@@ -40,12 +40,22 @@ class Solved:
 
 
 def total_shortfall(m: pyo.ConcreteModel) -> float:
+    """The high-needs shortfall over the target years, GBP m."""
     return max(0.0, sum(v.value or 0.0 for v in m.Shortfall.values()))
 
 
+def first_aim(m: pyo.ConcreteModel) -> float:
+    """The first aim at the loaded plan: the shortfall over the target years (the levers' outside money counted
+    in it, lambda to the pound), GBP m."""
+    return max(0.0, float(pyo.value(m.first_aim)))
+
+
 def _whole_places(m: pyo.ConcreteModel, whole: bool) -> None:
+    """Places (and support teams, counted like places) whole or fractional; their bounds are kept."""
     domain = pyo.NonNegativeIntegers if whole else pyo.NonNegativeReals
     for v in m.Places.values():
+        v.domain = domain
+    for v in m.Teams.values() if hasattr(m, "Teams") else ():
         v.domain = domain
 
 
@@ -77,8 +87,8 @@ def lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, o
     log: list[dict] = []
     solves: list[SolveResult] = []
 
-    def step(name: str, gap: float, **kw) -> SolveResult:
-        r = solver.solve(m, gap=gap, **kw)
+    def step(name: str, gap: float, result: SolveResult | None = None, **kw) -> SolveResult:
+        r = result or solver.solve(m, gap=gap, **kw)
         _raise_if_no_plan(r, inp, name)
         r = objective_from_model(r, m)
         solves.append(r)
@@ -91,44 +101,46 @@ def lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, o
     # the root LP of a shortfall objective is badly degenerate for simplex: interior point solves it
     r1 = step("least shortfall (relaxation)", options.shortfall_gap, warm_start=started,
               highs_options={"mip_lp_solver": "ipm"})  # fmt: skip
-    e1, b1 = total_shortfall(m), max(0.0, r1.bound or 0.0)
-    r3, b2, c2 = None, None, 0.0
+    e1, b1 = first_aim(m), max(0.0, r1.bound or 0.0)
+    r3, b2, c2, start_seconds = None, None, 0.0, 0.0
     for cap in _caps(e1, b1, options.shortfall_gap):
         _whole_places(m, False)
         use_cost(m, cap)
-        solves.append(_cheapest_for_projects(m, solver))
+        start_seconds += _cheapest_for_projects(m, solver).solve_seconds
         progress(f"step 2: the cheapest plan with at most GBP {cap:.2f}m of shortfall (places continuous)")
         r2 = step("cheapest plan (relaxation)", options.mip_gap, warm_start=True)
         b2, c2 = r2.bound, float(r2.objective)
         _whole_places(m, True)
         _fix_projects(m, True)
         progress("step 3: whole places for the projects of step 2")
-        try:
-            r3 = step("whole places", ROUNDING_GAP)
+        r = solver.solve(m, gap=ROUNDING_GAP)
+        if r.status != "infeasible":
+            r3 = step("whole places", ROUNDING_GAP, result=r)
             break
-        except SolverError:  # whole places cannot keep the shortfall within cap: widen it to the gap
-            _fix_projects(m, False)
-    if r3 is None:  # not even within the gap: the least shortfall these projects allow, then the cheapest plan
+        _fix_projects(m, False)  # whole places cannot keep the first aim within cap: widen it to the gap
+    if r3 is None:  # not even within the gap: the least first aim these projects allow, then the cheapest plan
+        _fix_projects(m, True)
         use_least_shortfall(m)
         step("whole places: least shortfall", options.shortfall_gap)
-        use_cost(m, total_shortfall(m) * (1 + 1e-9) + SHORTFALL_TOLERANCE)
+        use_cost(m, first_aim(m) * (1 + 1e-9) + SHORTFALL_TOLERANCE)
         r3 = step("whole places: cheapest plan", ROUNDING_GAP)
         b2 = None  # b2 held for a tighter cap: the plan's cost is not proven against it
     _fix_projects(m, False)
-    e, c = total_shortfall(m), float(r3.objective)
+    e, c = first_aim(m), float(r3.objective)
     status = "optimal" if all(r.status == "optimal" for r in solves) else next(r.status for r in solves
                                                                                 if r.status != "optimal")  # fmt: skip
     shortfall_gap = _gap(e, b1) if e > SHORTFALL_TOLERANCE else 0.0
-    seconds = sum(r.solve_seconds for r in solves)
+    seconds = sum(r.solve_seconds for r in solves) + start_seconds
     handoff = sum(r.handoff_seconds for r in solves)
     shortfall_solve = SolveResult(status, True, e, b1, shortfall_gap, seconds, handoff)
     cost_solve = SolveResult(status, True, c, b2, _gap(c, b2, 1e-9), 0.0, 0.0)
-    if e > SHORTFALL_TOLERANCE:
-        progress(f"no plan balances the budget: smallest total shortfall GBP {e:.2f}m "
+    short = total_shortfall(m)
+    if short > SHORTFALL_TOLERANCE:
+        progress(f"no plan balances the budget: smallest total shortfall GBP {short:.2f}m "
                  f"over {inp.target_years[0]}-{inp.target_years[-1]}")  # fmt: skip
     else:
         progress(f"the high-needs budget can balance in every year from {inp.target_year}")
-    return Solved(shortfall_solve, cost_solve, e, max(0.0, c - c2), log, solves)
+    return Solved(shortfall_solve, cost_solve, short, max(0.0, c - c2), log, solves)
 
 
 def _cheapest_for_projects(m: pyo.ConcreteModel, solver: HighsSolver) -> SolveResult:

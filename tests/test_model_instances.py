@@ -262,7 +262,8 @@ def test_shortfall_does_not_depend_on_the_weight(tmp_path: Path) -> None:
 @pytest.mark.parametrize("interface", INTERFACES)
 def test_every_solver_interface_gives_the_same_plan(tmp_path: Path, interface: str) -> None:
     """The instance of test_shortfall_does_not_depend_on_the_weight (three solves: the least shortfall, the cheapest
-    plan with the shortfall capped, then whole places) through each Pyomo-HiGHS hand-off: shortfall 139,800 and cost 539,800 as derived there."""
+    plan with the shortfall capped, then whole places) through each Pyomo-HiGHS hand-off: shortfall 139,800 and cost
+    539,800 as derived there."""
     data = load_data(write_instance(tmp_path / "i", weight_instance()))
     options = SolverOptions(log=False, interface=interface)
     out = plan(data, Scenario(), 2026, options, progress=lambda _m: None)
