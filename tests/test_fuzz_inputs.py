@@ -149,7 +149,11 @@ REFUSED: list[tuple[str, Corrupt, str]] = [
     ("stay rate above one", cell("phases.csv", "stay_rate", "1.5"), "phases.csv"),
     ("income year missing", drop_row("income.csv", 0), "income.csv"),
     ("negative income", cell("income.csv", "amount", "-1000000"), "income.csv"),
-    ("capital year missing", drop_row("capital_budget.csv", 0), "capital_budget.csv"),
+    (
+        "capital year missing",
+        csv_edit("capital_budget.csv", lambda df: df[df["year"] != df["year"].iloc[0]]),
+        "capital_budget.csv",
+    ),
     ("published figure far off", cell("reconciliation.csv", "published_value", "1"), "reconciliation.csv"),
     (
         "setting in London",

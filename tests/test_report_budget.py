@@ -144,8 +144,8 @@ def test_occupancy_margin_and_places_held_free(folders: dict[str, Path]) -> None
     assert "Places are filled to at most 90% (set by the scenario), leaving 10% of every setting's places" in text
     held = " ".join(f"{0.1 * places[y]:,.0f}" for y in sorted(places.index))
     assert f"Held free: all {held}" in text
-    # a folder whose scenario does not set it: the margin of the data it was made from
-    assert "Places are filled to at most 95% (set in the data's parameters)" in page_text(folders["old"])
+    # an older folder that neither records it nor has a scenario that sets it: said so, no margin guessed
+    assert "This run folder does not record the occupancy margin." in page_text(folders["old"])
 
 
 def test_sufficiency_only_is_stated(folders: dict[str, Path]) -> None:

@@ -102,6 +102,12 @@ class RunUnderCheck:
         factor = np.power(1.0 + rate.to_numpy()[:, None], steps[None, :])
         return pd.DataFrame(factor, index=uc.index, columns=self.years)
 
+    def place_funding_growth(self) -> pd.Series:
+        """Year: the factor place funding grows by from the base year (place_funding_growth in parameters.csv, else
+        unit_cost_growth): the DfE's place rates are not the top-ups and may stand still in cash."""
+        params = self.reading.parameters
+        return self.growth_by_year("place_funding_growth" if "place_funding_growth" in params else "unit_cost_growth")
+
     def journeys(self, zone_ids: pd.Series, setting_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Road km and minutes of each (zone, setting) pair: the council's journeys.csv where it has the pair (km
         where it gives them, and minutes); elsewhere the straight line (British National Grid) from the zone point

@@ -197,8 +197,8 @@ def _place_funding(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.
     places = run.places.assign(type=run.places["setting_id"].map(s["setting_type"]))
     recouped = s["places"].where(~s["place_funding_by_la"] & (s["origin"] == "existing"), 0.0).fillna(0.0)
     charged = places["places"].fillna(0.0) - places["setting_id"].map(recouped).fillna(0.0)
-    rate = run.cost_growth().mul(run.reading.unit_costs["place_funding"], axis=0).stack()
-    pf = rate.reindex(pd.MultiIndex.from_frame(places[["type", "year"]])).to_numpy(dtype=float)
+    base_rate = places["type"].map(run.reading.unit_costs["place_funding"]).to_numpy(dtype=float)
+    pf = base_rate * places["year"].map(run.place_funding_growth()).to_numpy(dtype=float)
     want = pd.Series(charged.to_numpy() * pf).groupby(places["year"].to_numpy()).sum().reindex(run.years)
     _compare(res, b, "place_funding", want, source="the council's places give")
     return want
