@@ -42,6 +42,8 @@ class PlanningData:
     deficit_contributions: pd.DataFrame = field(default_factory=pd.DataFrame)
     published_forecasts: pd.DataFrame = field(default_factory=pd.DataFrame)
     transport_costs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    levers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mainstream_support: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_hash: str = ""
     warnings: list[str] = field(default_factory=list)
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from planner.demand.run import specialist_shares
 from tools.norfolk.assumptions import BASE_YEAR, LAST_YEAR
+from tools.norfolk.assumptions.levers import LEVER_COLUMNS, LEVERS, MAINSTREAM_SUPPORT, MAINSTREAM_SUPPORT_COLUMNS
 from tools.norfolk.budget import build_deficit_contributions, build_published_forecasts, build_transport_costs
 from tools.norfolk.cohort import (
     SPECIALIST_TYPES,
@@ -79,6 +80,8 @@ def build(src: Path) -> tuple[list[gpd.GeoDataFrame], dict[str, pd.DataFrame]]:
         "capital_budget.csv": build_capital_budget(),
         "parameters.csv": _parameters(settings, base, placed, unit_costs, spend25, inc25),
         "reconciliation.csv": build_reconciliation(published, spend25, inc25),
+        "levers.csv": pd.DataFrame(LEVERS, columns=LEVER_COLUMNS),
+        "mainstream_support.csv": pd.DataFrame(MAINSTREAM_SUPPORT, columns=MAINSTREAM_SUPPORT_COLUMNS),
     }
     return list(geo), tables
 

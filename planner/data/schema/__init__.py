@@ -15,6 +15,7 @@ from planner.data.schema.demand import (
     ZONE_NEED_WEIGHTS,
 )
 from planner.data.schema.labels import *  # noqa: F403 - the vocabulary, re-exported
+from planner.data.schema.levers import LEVER_FIGURES, LEVERS, MAINSTREAM_SUPPORT
 from planner.data.schema.money import (
     CAPITAL_BUDGET,
     DEFICIT_CONTRIBUTIONS,
@@ -59,6 +60,8 @@ TABLES: dict[str, TableSpec] = {
     "deficit_contributions": DEFICIT_CONTRIBUTIONS,
     "published_forecasts": PUBLISHED_FORECASTS,
     "transport_costs": TRANSPORT_COSTS,
+    "levers": LEVERS,
+    "mainstream_support": MAINSTREAM_SUPPORT,
 }
 
-__all__ = ["BASIS", "FUTURES", "TABLES", "Column", "TableSpec"]
+__all__ = ["BASIS", "FUTURES", "LEVER_FIGURES", "TABLES", "Column", "TableSpec"]

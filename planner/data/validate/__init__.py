@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from planner.data.errors import Findings
 from planner.data.tables import PlanningData
-from planner.data.validate import coverage, demand, extras, places
+from planner.data.validate import coverage, demand, extras, levers, places
 from planner.data.validate.reconcile import MEASURES, reconciliation_table
 
 __all__ = ["MEASURES", "reconciliation_table", "validate_data"]
@@ -33,6 +33,7 @@ def validate_data(data: PlanningData, findings: Findings) -> None:
     extras.check_references(data, findings)
     extras.check_suitability(data, findings)
     extras.check_money_tables(data, findings)
+    levers.check_levers(data, findings)
     if not findings.has_problems():
         from planner.data.validate.reconcile import check_reconciliation
 
