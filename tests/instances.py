@@ -52,6 +52,7 @@ class Instance:
     params: dict[str, float] = field(default_factory=dict)  # more rows of parameters.csv (or replacements)
     tables: dict[str, list[dict]] = field(default_factory=dict)  # optional tables: file -> rows (basis, source added)
     setting_columns: dict[str, dict] = field(default_factory=dict)  # setting id -> more columns of settings.csv
+    mainstream_share: float = 0.0  # share of the plans in mainstream schools (no specialist place)
 
 
 def write_instance(folder: Path, inst: Instance) -> Path:
@@ -109,7 +110,8 @@ def write_instance(folder: Path, inst: Instance) -> Path:
     )
     csv(
         "placement_types.csv",
-        [dict(placement_type=t, name=t, specialist=True) for t in ("special", "srb", "ap", "independent")],
+        [dict(placement_type=t, name=t, specialist=True) for t in ("special", "srb", "ap", "independent")]
+        + ([dict(placement_type="mainstream", name="mainstream", specialist=False)] if inst.mainstream_share else []),
         ["placement_type", "name", "specialist"],
     )
     csv(
@@ -159,7 +161,7 @@ def write_instance(folder: Path, inst: Instance) -> Path:
     in_county = {}
     for s in settings:
         in_county[s["setting_type"]] = in_county.get(s["setting_type"], 0.0) + float(s["base_pupils"])
-    fallback_base = inst.plans[BASE] - sum(in_county.values())
+    fallback_base = inst.plans[BASE] * (1 - inst.mainstream_share) - sum(in_county.values())
     settings.append(
         dict(
             setting_id="ooc",
@@ -210,6 +212,8 @@ def write_instance(folder: Path, inst: Instance) -> Path:
     csv("settings.csv", settings, scols + extra_cols)
     by_type = {t: in_county.get(t, 0.0) for t in ("special", "srb", "ap")}
     by_type["independent"] = in_county.get("independent", 0.0) + fallback_base
+    if inst.mainstream_share:
+        by_type["mainstream"] = inst.plans[BASE] * inst.mainstream_share
     csv(
         "base_placements.csv",
         [

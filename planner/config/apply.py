@@ -44,7 +44,7 @@ def apply_scenario(data: PlanningData, scen: Scenario, target_year: int | None =
     _check_ids(data, scen)
     params = _parameters(data, scen)
     grown = _grown_income(data.income, params, scen)
-    income = _income(grown, scen)
+    income = _with_extra_income(_income(grown, scen), scen, target)
     applied = replace(
         data,
         parameters=params,
@@ -223,6 +223,20 @@ def _income(income: pd.DataFrame, scen: Scenario) -> pd.DataFrame:
             raise scen.error(f"income_scale.{line}", "unknown income line", f"use one of {sorted(lines)}")
         inc.loc[inc["line"] == line, "amount"] *= k
     return inc
+
+
+EXTRA_INCOME_LINE = "scenario_extra_income"
+
+
+def _with_extra_income(income: pd.DataFrame, scen: Scenario, target: int) -> pd.DataFrame:
+    """The scenario's extra_income as its own income line in every year from the target year."""
+    if not scen.extra_income:
+        return income
+    years = sorted(y for y in income["year"].unique() if y >= target)
+    source = f"{scen.where()}: extra_income"
+    extra = pd.DataFrame({"year": years, "line": EXTRA_INCOME_LINE, "amount": float(scen.extra_income),
+                          "basis": "estimate", "source": source, "growth": "fixed"})  # fmt: skip
+    return pd.concat([income, extra[income.columns.intersection(extra.columns)]], ignore_index=True)
 
 
 def _capital_budget(data: PlanningData, scen: Scenario) -> pd.DataFrame:

@@ -24,6 +24,7 @@ NonNeg = Annotated[float, Field(strict=True, ge=0)]
 Rate = Annotated[float, Field(strict=True, ge=0, le=0.15)]  # a yearly rate: 0.035 for 3.5%
 Whole = Annotated[int, Field(strict=True)]
 Margin = Annotated[float, Field(strict=True, gt=0.5, le=1.0)]
+Level = Literal["low", "central", "high"]
 
 # how a scenario's keys combine with those of the scenarios it extends
 MERGED_TABLES = (
@@ -99,6 +100,19 @@ class Scenario(BaseModel):
     balance_test: StrictBool = Field(
         True, description="false: plan for sufficiency only, without the in-year balance of the high-needs budget"
     )
+    levers: StrictBool = Field(
+        True, description="false: places only (no support teams, mainstream support, borrowing or extra transfer)"
+    )
+    prevention: Level = Field("low", description="the support teams' effect on new plans (levers.csv)")
+    team_cost: Level = Field("central", description="a support team's yearly cost (levers.csv)")
+    mainstream_support: Level = Field("low", description="children supported in mainstream per extra team")
+    borrowing: Level = Field(
+        "low", description="the borrowing limit and its yearly charge (levers.csv); low: no borrowing"
+    )
+    outside_money_weight: NonNeg = Field(
+        1.0, description="what a pound of money outside the high-needs budget weighs against a pound of its shortfall"
+    )
+    extra_income: NonNeg = Field(0.0, description="GBP a year added to high-needs income from the target year")
 
     source: str = Field("", exclude=True, description="the file the scenario came from")
 

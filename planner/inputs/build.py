@@ -19,6 +19,7 @@ from planner.data.demand import county_demand, specialist_share, specialist_shar
 from planner.data.schema import STATE_TYPES
 from planner.inputs import arcs as arc_rules
 from planner.inputs import base_year, money
+from planner.inputs.levers import LeverInputs, lever_inputs
 from planner.inputs.projects import projects_table
 from planner.inputs.settings import available, journeys, places_by_year, settings_table
 from planner.inputs.transport import TransportCosts, transport_costs
@@ -64,6 +65,7 @@ class ModelInputs:
     non_specialist: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, placement_type, pupils
     options_meta: pd.DataFrame = field(default_factory=pd.DataFrame)  # option rows from the data
     commitments: pd.DataFrame = field(default_factory=pd.DataFrame)  # with scenario delays applied
+    levers: LeverInputs | None = None  # support teams, mainstream support, borrowing, transfer (None: none)
 
     @property
     def other_spending(self) -> pd.Series:
@@ -155,12 +157,13 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
     )
     demand = _zone_demand(cohorts, demand_c, all_years, data, legacy)
 
-    income = money.income_by_year(data, all_years)
-    non_specialist = money.non_specialist_pupils(data, shares, all_years)
+    income, non_specialist = money.income_by_year(data, all_years), money.non_specialist_pupils(data, shares, all_years)
     other, other_prices = money.other_spending(data, non_specialist, applied.transfer_cut, all_years)
     base_transport = float((x0_all * transport.per_pupil(km, s_types)).sum())
     budget0 = money.base_year_budget(data, settings, unit_costs, income, other, base_transport, float(x0_all.sum()))
     opening = float(data.parameters["opening_deficit"])
+    levers = lever_inputs(data, scen, years, *_county_demand_and_entrants(demand, cohorts, all_years), income, other,
+                          non_specialist)  # fmt: skip
     return ModelInputs(
         base_year=base,
         target_year=applied.target_year,
@@ -196,7 +199,20 @@ def build_inputs(applied: AppliedScenario, relax: tuple[str, ...] = ()) -> Model
         unserved=_unserved(found.cohorts, found.arcs, settings, demand, applied.target_year),
         options_meta=data.options.set_index("option_id"),
         commitments=data.commitments,
+        levers=levers,
     )
+
+
+def _county_demand_and_entrants(
+    demand: pd.DataFrame, cohorts: pd.DataFrame, years: list[int]
+) -> tuple[pd.Series, pd.Series]:
+    """Year -> the county's specialist pupils in the phases the model places, and its new specialist entrants
+    N = sum_c max(0, D[c,t] - r_p D[c,t-1])."""
+    d = demand.pivot(index="cohort", columns="year", values="demand").reindex(columns=years).fillna(0.0)
+    stay = cohorts["stay_rate"].reindex(d.index).to_numpy(dtype=float)[:, None]
+    v = d.to_numpy(dtype=float)
+    new = np.maximum(0.0, v[:, 1:] - stay * v[:, :-1])
+    return pd.Series(v.sum(axis=0), index=years), pd.Series(new.sum(axis=0), index=years[1:])
 
 
 def _unserved(cohorts: pd.DataFrame, arcs: pd.DataFrame, settings: pd.DataFrame, demand: pd.DataFrame,

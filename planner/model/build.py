@@ -8,6 +8,7 @@ import pyomo.environ as pyo
 
 from planner.model import constraints
 from planner.model.index import ModelIndex
+from planner.model.levers import add_lever_variables
 from planner.model.objectives import add_objectives
 
 DROPPABLE = ("capacity", "placement_share", "one_project_per_site", "capital_budget", "high_needs_balance")
@@ -18,9 +19,10 @@ def build_model(ix: ModelIndex, *, drop: Iterable[str] = ()) -> pyo.ConcreteMode
 
     Variables: New[a*T+i] >= 0 new entrants on arc a in year i; Pupils[q,i] >= 0 pupils of setting-phase
     pair q; Open[j,i] binary (project j open by year i); Places[j,i] whole places of a range project;
-    Shortfall[t] >= 0 (GBP m). `drop` leaves out constraint families by name, for tests that show what each
-    family does (continuity, reach and suitability are dropped upstream, in the index and the inputs, because
-    they shape the sets rather than add rows).
+    Shortfall[t] >= 0 (GBP m); the levers' variables (planner/model/levers.py). `drop` leaves out constraint
+    families by name, for tests that show what each family does (continuity, reach and suitability are dropped
+    upstream, in the index and the inputs, because they shape the sets rather than add rows; levers by the
+    scenario).
     """
     drop = set(drop)
     unknown = drop - set(DROPPABLE)
@@ -33,6 +35,8 @@ def build_model(ix: ModelIndex, *, drop: Iterable[str] = ()) -> pyo.ConcreteMode
     m.Open = pyo.Var(ix.open_index, domain=pyo.Binary)
     m.Places = pyo.Var(ix.places_index, domain=pyo.NonNegativeIntegers)  # a project's size is whole places
     m.Shortfall = pyo.Var(ix.target_years, domain=pyo.NonNegativeReals)
+    if ix.levers is not None:
+        add_lever_variables(m, ix.levers, T)
 
     for name, builder in constraints.FAMILIES.items():
         if name not in drop:

@@ -15,23 +15,26 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
+from planner.model.levers import borrowed_by, demand_terms, high_needs_terms, lever_rules
 
 
 def demand_met(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
     """Every child needing a specialist place has one, every year.
 
-    sum_{s:(c,s) in A} n[c,s,t] = N[c,t] = D[c,t] - r_p D[c,t-1]      for all c, t
+    sum_{s:(c,s) in A} n[c,s,t] (+ R[c,t] + M[c,t]) = N[c,t] = D[c,t] - r_p D[c,t-1]      for all c, t
     Children already placed stay (continuity, see pupils_in_setting), so each year only the new plans and phase
-    transitions N need places. The out-of-county fallback is an arc of every cohort: always feasible.
+    transitions N need places. The out-of-county fallback is an arc of every cohort: always feasible. With levers,
+    prevented entrants R and entrants supported in mainstream M need no specialist place (planner/model/levers).
     """
     if not ix.demand_rows:
         return
     new, T = m.New, len(ix.years)
     arcs, rhs = ix.demand_arcs, ix.demand_rhs
+    met_otherwise = demand_terms(m, ix.levers)
 
     def rule(m: pyo.ConcreteModel, r: int) -> pyo.Expression:
         i = ix.demand_rows[r][1]
-        return sum(new[int(a) * T + i] for a in arcs[r]) == float(rhs[r])
+        return sum(new[int(a) * T + i] for a in arcs[r]) + sum(met_otherwise.get(r, [])) == float(rhs[r])
 
     m.Demand_Met = pyo.Constraint(range(len(ix.demand_rows)), rule=rule)
 
@@ -160,7 +163,7 @@ def capital_budget(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
     (menu projects: f_j = their capital cost, no w; range projects: fixed f_j plus c_j per place; capacity
     beyond the horizon = at the horizon.) Places open in year o are paid for evenly over the L_j build years
     o-L_j .. o-1, so by the end of year t a project has paid 1/L_j of each year's capacity that is due open
-    within L_j years. B[<=t]: capital available up to t.
+    within L_j years. B[<=t]: capital available up to t, with any capital borrowed by then (levers).
     Commitments are funded already and not counted here.
     """
     if not ix.n_projects:
@@ -170,7 +173,8 @@ def capital_budget(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
         terms = ix.capital_use[i]
         if not terms:
             return pyo.Constraint.Skip
-        return sum(v * getattr(m, var)[j, z] for v, var, j, z in terms) <= float(ix.capital_cum_budget[i])
+        spent = sum(v * getattr(m, var)[j, z] for v, var, j, z in terms)
+        return spent - borrowed_by(m, i) <= float(ix.capital_cum_budget[i])
 
     m.Capital_Budget = pyo.Constraint(range(len(ix.years)), rule=rule)
 
@@ -181,9 +185,11 @@ def high_needs_balance(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
     sum_{s,p} tu[s,t] y[s,p,t] + sum_{menu j} pf[s_j,t] P_j v[j,t] + sum_{range j} pf[s_j,t] w[j,t]
         - shortfall[t] <= I[t] - F[t]
         for all t >= target year
-    I: income (core DSG, schools-block transfer, council contribution, DfE agreement tranches); tu: top-up or
-    fee per pupil; pf: place funding per commissioned place; F: spending the plan does not change (places
-    already funded, other high-needs spending). Transport is the council's general fund and is not here.
+    I: income (core DSG, schools-block transfer, council contribution) and any extra income of the scenario; tu:
+    top-up or fee per pupil; pf: place funding per commissioned place; F: spending the plan does not change
+    (places already funded, the other spending lines). Transport is the council's general fund and is not here.
+    With levers the left side adds the enhanced top-ups of children supported in mainstream, less the spending
+    of the non-specialist plans prevention kept from opening, less the transfer above the data's.
     """
     if not ix.target_years:
         return
@@ -198,9 +204,15 @@ def high_needs_balance(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
             for j, k in ix.open_index
             if k == i
         )
-        return placed + funded - m.Shortfall[t] <= ix.budget_rhs[t]
+        return placed + funded + high_needs_terms(m, ix.levers, i) - m.Shortfall[t] <= ix.budget_rhs[t]
 
     m.High_Needs_Balance = pyo.Constraint(ix.target_years, rule=rule)
+
+
+def levers(m: pyo.ConcreteModel, ix: ModelIndex) -> None:
+    """The levers' own rules (planner/model/levers.py: teams, their effect, mainstream support, borrowing)."""
+    if ix.levers is not None:
+        lever_rules(m, ix.levers, len(ix.years))
 
 
 FAMILIES = {
@@ -212,4 +224,5 @@ FAMILIES = {
     "one_project_per_site": one_project_per_site,
     "capital_budget": capital_budget,
     "high_needs_balance": high_needs_balance,
+    "levers": levers,
 }

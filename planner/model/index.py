@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from planner.inputs import ModelInputs
+from planner.model.levers import LeverIndex, lever_index
 
 MONEY = 1e6  # model money unit: GBP million
 
@@ -76,6 +77,7 @@ class ModelIndex:
     pupils_cost: np.ndarray  # (sp pairs, years) objective coefficient of pupils: discounted top-up / fee
     open_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Open[p,i]
     places_cost: dict[tuple[int, int], float]  # (p, i) -> objective coefficient of Places[p,i]
+    levers: LeverIndex | None = None  # support teams, mainstream support, borrowing, transfer (planner/model/levers)
 
     def pairs_by_setting(self) -> dict[int, list[int]]:
         """Setting -> positions q of its (setting, phase) pairs in setting_phases."""
@@ -119,6 +121,7 @@ def build_index(inp: ModelInputs, *, continuity: bool = True) -> ModelIndex:
         **money,
         **_margin(inp, pairs, projects["fixed_places"]),
         share_rows=_share_rows(inp, arcs, demand),
+        levers=lever_index(inp, demand["demand_rows"], demand["demand_rhs"]),
     )
 
 

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from planner.inputs import ModelInputs
 from planner.model.index import ModelIndex
+from planner.results.levers import lever_tables
 from planner.results.money import budget_table, objective_breakdown
 from planner.results.projects import capacity_by_year, project_years, projects_table
 from planner.results.pupils import kpis_table, placements_table, settings_by_year, sufficiency_table
@@ -24,8 +25,10 @@ def result_tables(inp: ModelInputs, ix: ModelIndex, m: pyo.ConcreteModel) -> dic
     proj_years = project_years(inp, ix, m)
     placements = placements_table(inp, ix, m)
     sby = settings_by_year(inp, placements, cap)
-    budget = budget_table(inp, sby, placements, proj_years)
+    levers = lever_tables(inp, ix, m)
+    budget = budget_table(inp, sby, placements, proj_years, levers)
     return {
+        **levers,
         "projects": projects,
         "project_years": proj_years,
         "placements": placements,

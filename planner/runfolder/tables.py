@@ -62,9 +62,35 @@ RECONCILIATION_COLUMNS = (
     "year", "measure", "kind", "published", "published_value", "model_value", "difference", "base_year_difference",
     "demand", "unit_costs", "income", "dfe_contributions", "council_implied_change", "source",
 )  # fmt: skip
-OPTIONAL_RUN_TABLES: dict[str, tuple[str, ...]] = {"budget_reconciliation": RECONCILIATION_COLUMNS}
-BOOL_COLUMNS = ("out_of_county", "legacy")
-ID_COLUMNS = ("needs", "name", "setting_name", "site_id", "project_id", "setting_id", "zone_id", "district_id")
+LEVER_AREA_COLUMNS = (
+    "year", "area_id", "area_name", "children", "teams", "coverage", "effect", "team_cost",
+    "prevented_specialist_entrants", "prevented_plans_open", "prevention_saving", "supported_entrants",
+    "supported_pupils", "enhanced_top_ups",
+)  # fmt: skip
+LEVER_MONEY_COLUMNS = (
+    "year", "borrowed", "borrowed_to_date", "borrowing_charge", "transfer_in_data", "transfer_extra",
+    "transfer_total", "transfer_share_of_schools_block", "transfer_needs_approval", "team_costs", "outside_money",
+)  # fmt: skip
+# the new specialist entrants the levers meet otherwise, by home zone, need group and phase (rows with any)
+LEVER_RELIEF_COLUMNS = ("year", "zone_id", "need_group", "phase", "prevented_entrants", "supported_entrants")
+# marginal values: the LP with the plan's decisions fixed (docs/model.md section 7.4)
+PLACE_VALUE_COLUMNS = ("year", "setting_id", "setting_name", "setting_type", "district_id", "full", "value_of_a_place")
+PLACE_NEED_COLUMNS = ("year", "district_id", "need_group", "setting_id", "value_of_a_place")
+WHAT_BINDS_COLUMNS = ("year", "constraint", "binding", "value", "unit", "meaning")
+OPTIONAL_RUN_TABLES: dict[str, tuple[str, ...]] = {
+    "budget_reconciliation": RECONCILIATION_COLUMNS,
+    "levers_by_area": LEVER_AREA_COLUMNS,
+    "lever_money": LEVER_MONEY_COLUMNS,
+    "lever_relief": LEVER_RELIEF_COLUMNS,
+    "place_values": PLACE_VALUE_COLUMNS,
+    "place_values_by_need": PLACE_NEED_COLUMNS,
+    "what_binds": WHAT_BINDS_COLUMNS,
+}
+BOOL_COLUMNS = ("out_of_county", "legacy", "transfer_needs_approval", "full", "binding")
+ID_COLUMNS = (
+    "needs", "name", "setting_name", "site_id", "project_id", "setting_id", "zone_id", "district_id", "area_id",
+    "area_name",
+)  # fmt: skip
 WHOLE_COLUMNS = ("urn", "start_year", "year_of_balance")
 
 
