@@ -36,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from planner.check.context import RunUnderCheck, require_manifest
+from planner.check.levers import check_levers
 from planner.check.money import check_budget, check_capital
 from planner.check.pupils import check_capacity, check_continuity, check_demand, check_suitability
 from planner.check.result import CheckReport, CheckResult
@@ -51,6 +52,7 @@ CHECK_FUNCTIONS: dict[str, Callable[[RunUnderCheck], CheckResult]] = {
     "continuity": check_continuity,
     "capital": check_capital,
     "budget": check_budget,
+    "levers": check_levers,
     "tables": check_tables,
 }
 CHECKS = tuple(CHECK_FUNCTIONS)

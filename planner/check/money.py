@@ -19,13 +19,15 @@ from planner.check.result import (
     ratio,
 )
 from planner.check.spending import spending_lines, transport
+from planner.config.apply import EXTRA_INCOME_LINE
 from planner.runfolder import FEES_PREFIX, INCOME_PREFIX, LINE_PREFIX
 
 
 def check_capital(run: RunUnderCheck) -> CheckResult:
     res = CheckResult(
         "capital",
-        "capital within the cumulative budget; spend follows the lead-time rule and adds up to each project's cost",
+        "capital within the cumulative budget and borrowing; spend follows the lead-time rule and adds up to "
+        "each project's cost",
         f"GBP {MONEY_ABS:g} + {MONEY_REL:g} x the amounts compared",
     )
     years = run.years
@@ -37,9 +39,14 @@ def check_capital(run: RunUnderCheck) -> CheckResult:
     spent_py = py.groupby("year")["capital_spent"].sum().reindex(years).fillna(0.0)
     _compare(res, b, "capital_spent_options", spent_py, source="project_years adds up to")
     spent_b = b["capital_spent_options"]
-    # within the cumulative budget (unspent capital carries forward)
+    # within the cumulative budget and what was borrowed (unspent capital carries forward); borrowing is re-checked
+    # against its limit in planner.check.levers
     cum_spent = np.maximum(spent_b.fillna(0.0), spent_py).cumsum()
-    cum_budget = want_budget.cumsum()
+    money = run.tables.get("lever_money")
+    borrowed = pd.Series(0.0, index=years)
+    if money is not None and len(money):
+        borrowed = money.set_index("year")["borrowed"].astype(float).reindex(years).fillna(0.0)
+    cum_budget = (want_budget + borrowed).cumsum()
     over = (cum_spent - cum_budget) / money_tol(cum_budget)
     res.add(
         np.maximum(over.to_numpy(dtype=float), 0.0),
@@ -171,10 +178,12 @@ def check_budget(run: RunUnderCheck) -> CheckResult:
         f"GBP {MONEY_ABS:g} + {MONEY_REL:g} x the amounts compared; transport {RATE_REL:g} relative more",
     )
     b = run.tables["budget"].set_index("year").reindex(run.years)
-    income = _income(run, res, b)
-    spending = _place_funding(run, res, b) + _fees(run, res, b) + _other_lines(run, res, b)
+    lever_income, lever_spending, outside = _lever_lines(run, res, b)
+    income = _income(run, res, b) + lever_income
+    _compare(res, b, "income_total", income)
+    spending = _place_funding(run, res, b) + _fees(run, res, b) + _other_lines(run, res, b) + lever_spending
     _compare(res, b, "spending_total", spending)
-    shortfall = _balance(run, res, b, income, spending)
+    shortfall = _balance(run, res, b, income, spending, outside)
     _manifest_shortfall(run, res, b, (income.abs() + spending.abs())[shortfall > 0].sum())
     _transport(run, res, b)
     return res
@@ -185,9 +194,34 @@ def _income(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Series:
     inc = run.reading.income_by_line(run.years)
     for line in inc.columns:
         _compare(res, b, f"{INCOME_PREFIX}{line}", inc[line])
-    income = inc.sum(axis=1)
-    _compare(res, b, "income_total", income, inc.abs().sum(axis=1))
-    return income
+    return inc.sum(axis=1)
+
+
+def _lever_lines(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The lines the levers and the scenario's extra income add, against the lever tables (checked on their own
+    in planner.check.levers) and the scenario: income, spending, and the money outside the budget x lambda."""
+    zero = pd.Series(0.0, index=run.years)
+    extra = float(run.scenario.extra_income or 0.0)
+    extra_income = pd.Series({t: extra if t >= run.target_year else 0.0 for t in run.years})
+    if extra:
+        _compare(res, b, f"{INCOME_PREFIX}{EXTRA_INCOME_LINE}", extra_income, source="the scenario's extra_income")
+    area, money = run.tables.get("levers_by_area"), run.tables.get("lever_money")
+    if area is None or money is None:
+        return extra_income, zero, zero
+    mo = money.set_index("year").reindex(run.years).fillna(0.0)
+    by_year = area.groupby("year")[["enhanced_top_ups", "prevention_saving", "team_cost"]].sum().reindex(run.years)
+    by_year = by_year.fillna(0.0)
+    transfer = mo["transfer_extra"].astype(float)
+    _compare(res, b, f"{INCOME_PREFIX}transfer_above_data", transfer, source="lever_money.csv gives")
+    _compare(res, b, "mainstream_enhanced_top_ups", by_year["enhanced_top_ups"], source="levers_by_area.csv gives")
+    _compare(res, b, "prevention_saving", -by_year["prevention_saving"], source="levers_by_area.csv gives")
+    _compare(res, b, "support_teams_general_fund", by_year["team_cost"], source="levers_by_area.csv gives")
+    _compare(res, b, "borrowing_charges_general_fund", mo["borrowing_charge"].astype(float),
+             source="lever_money.csv gives")  # fmt: skip
+    _compare(res, b, "capital_borrowed", mo["borrowed"].astype(float), source="lever_money.csv gives")
+    spending = by_year["enhanced_top_ups"] - by_year["prevention_saving"]
+    weight = float(run.scenario.outside_money_weight)
+    return extra_income + transfer, spending, weight * mo["outside_money"].astype(float)
 
 
 def _place_funding(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Series:
@@ -233,10 +267,11 @@ def _other_lines(run: RunUnderCheck, res: CheckResult, b: pd.DataFrame) -> pd.Se
 
 
 def _balance(
-    run: RunUnderCheck, res: CheckResult, b: pd.DataFrame, income: pd.Series, spending: pd.Series
+    run: RunUnderCheck, res: CheckResult, b: pd.DataFrame, income: pd.Series, spending: pd.Series, outside: pd.Series
 ) -> pd.Series:
     """The in-year balance, the DfE contributions, the cumulative deficit (less the balance and the contributions)
-    and the shortfall in each target year (none when planning for sufficiency only); returns the shortfall."""
+    and the shortfall in each target year, max(0, -balance + lambda x money outside the budget) (none when planning
+    for sufficiency only); returns the shortfall."""
     balance = income - spending
     scale = income.abs() + spending.abs()
     _compare(res, b, "in_year_balance", balance, scale)
@@ -246,7 +281,7 @@ def _balance(
     opening = float(run.reading.parameters["opening_deficit"])
     _compare(res, b, "cumulative_deficit", opening - (balance + dfe).cumsum(), opening + (scale + dfe.abs()).cumsum())
     owed = run.target_years if run.reading.balance_test else []
-    shortfall = pd.Series({t: max(0.0, -balance[t]) if t in owed else 0.0 for t in run.years})
+    shortfall = pd.Series({t: max(0.0, -balance[t] + outside[t]) if t in owed else 0.0 for t in run.years})
     source = "the balance gives" if run.reading.balance_test else "sufficiency only (balance_test false) gives"
     _compare(res, b, "shortfall", shortfall, scale, source=source)
     return shortfall

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from planner.check.context import RunUnderCheck
+from planner.check.levers import relief_stock
 from planner.check.projects import check_projects
 from planner.check.result import (
     FAILED,
@@ -28,12 +29,17 @@ COHORT = ["zone_id", "need_group", "phase", "setting_id"]  # a placement's row, 
 def check_demand(run: RunUnderCheck) -> CheckResult:
     res = CheckResult(
         "demand",
-        "every cohort (zone, need, phase) is placed in full each year, base year included",
+        "every cohort (zone, need, phase) is placed in full each year, base year included, less the children the "
+        "levers prevent or support in mainstream",
         f"{PUPILS_ABS:g} pupils + {PUPILS_REL:g} x demand + {ROW_FLOOR:g} per setting",
     )
     keys = ["year", "zone_id", "need_group", "phase"]
     placed = run.tables["placements"].groupby(keys)["pupils"].sum().rename("placed").reset_index()
     d = run.demand.merge(placed, on=keys, how="outer").fillna({"demand": 0.0, "placed": 0.0})
+    relief = relief_stock(run)  # children the levers keep out of specialist places need none
+    if len(relief):
+        d = d.merge(relief, on=keys, how="left").fillna({"relief": 0.0})
+        d["demand"] = d["demand"] - d["relief"]
 
     def describe(i: int) -> str:
         x = d.iloc[i]
