@@ -321,3 +321,30 @@ def _new_highs(log: bool) -> highspy.Highs:
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h
+
+
+def lp_duals(model: pyo.ConcreteModel, threads: int | None = None) -> tuple[str, dict[Any, float]]:
+    """Solve the model's active objective as an LP (integrality dropped: fix the integer decisions first) and
+    return HiGHS's status and each constraint's dual (d objective / d right-hand side, summed over the rows of a
+    ranged constraint). Constraints of fixed variables only have no row and no dual."""
+    from pyomo.common.errors import InfeasibleConstraintException
+
+    try:
+        matrix, _columns, rows, _offset = standard_form(model)
+    except InfeasibleConstraintException:
+        return "infeasible", {}
+    h = to_highs(matrix)
+    lp = h.getLp()
+    lp.integrality_ = []
+    r = _new_highs(False)
+    if threads:
+        r.setOptionValue("threads", int(threads))
+    r.passModel(lp)
+    run_interruptibly(r)
+    status = _STATUS.get(r.getModelStatus(), "error")
+    if status != "optimal":
+        return status, {}
+    out: dict[Any, float] = {}
+    for con, d in zip(rows, r.getSolution().row_dual, strict=True):
+        out[con] = out.get(con, 0.0) + float(d)
+    return status, out

@@ -50,7 +50,7 @@ def first_aim(m: pyo.ConcreteModel) -> float:
     return max(0.0, float(pyo.value(m.first_aim)))
 
 
-def _whole_places(m: pyo.ConcreteModel, whole: bool) -> None:
+def whole_places(m: pyo.ConcreteModel, whole: bool) -> None:
     """Places (and support teams, counted like places) whole or fractional; their bounds are kept."""
     domain = pyo.NonNegativeIntegers if whole else pyo.NonNegativeReals
     for v in m.Places.values():
@@ -95,7 +95,7 @@ def lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, o
         log.append(_log_entry(name, r, gap))
         return r
 
-    _whole_places(m, False)
+    whole_places(m, False)
     use_least_shortfall(m)
     progress(f"step 1: the least high-needs shortfall from {inp.target_year} (places continuous)")
     # the root LP of a shortfall objective is badly degenerate for simplex: interior point solves it
@@ -104,13 +104,13 @@ def lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, o
     e1, b1 = first_aim(m), max(0.0, r1.bound or 0.0)
     r3, b2, c2, start_seconds = None, None, 0.0, 0.0
     for cap in _caps(e1, b1, options.shortfall_gap):
-        _whole_places(m, False)
+        whole_places(m, False)
         use_cost(m, cap)
         start_seconds += _cheapest_for_projects(m, solver).solve_seconds
         progress(f"step 2: the cheapest plan with at most GBP {cap:.2f}m of shortfall (places continuous)")
         r2 = step("cheapest plan (relaxation)", options.mip_gap, warm_start=True)
         b2, c2 = r2.bound, float(r2.objective)
-        _whole_places(m, True)
+        whole_places(m, True)
         _fix_projects(m, True)
         progress("step 3: whole places for the projects of step 2")
         r = solver.solve(m, gap=ROUNDING_GAP)

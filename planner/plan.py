@@ -16,10 +16,12 @@ from planner.data import PlanningData
 from planner.highs import HighsSolver, SolveResult, SolverOptions
 from planner.inputs import RELAXABLE, ModelInputs, build_inputs
 from planner.lexicographic import lexicographic
+from planner.marginal import fixed_decision_duals
 from planner.model import ModelIndex, build_index, build_model
 from planner.model.index import MONEY
 from planner.progress import announce
 from planner.results import objective_breakdown, result_tables
+from planner.results.marginal import marginal_tables
 
 
 @dataclass
@@ -111,6 +113,9 @@ def plan(
     t = time.perf_counter()
     tables = result_tables(inp, ix, m)
     timings["results_seconds"] = time.perf_counter() - t
+    t = time.perf_counter()
+    tables.update(marginal_tables(inp, ix, tables["budget"], fixed_decision_duals(m, options.threads)))
+    timings["marginal_seconds"] = time.perf_counter() - t
     return PlanOutcome(
         inputs=inp,
         index=ix,

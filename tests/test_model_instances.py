@@ -70,6 +70,27 @@ def test_capacity_with_fallback(tmp_path: Path) -> None:
     assert pupils(out, "ooc") == {2025: 5.0, 2026: 2.0, 2027: 2.0}
 
 
+def test_the_value_of_a_place_is_what_it_saves(tmp_path: Path) -> None:
+    """In the capacity instance S1 is full in 2026 and 2027 and two children a year go out of county: one more
+    place at S1 for a year takes one of them, 52,000 - 11,000 = 41,000 saved (none stays a year, so the place
+    need not be held later). The capital budget is none and no project exists: capital does not bind."""
+    out = solve(tmp_path, capacity_instance())
+    v = out.tables["place_values"].set_index(["setting_id", "year"])["value_of_a_place"]
+    assert v[("S1", 2026)] == pytest.approx(41_000, abs=1e-3)
+    assert v[("S1", 2027)] == pytest.approx(41_000, abs=1e-3)
+    binds = out.tables["what_binds"].set_index(["year", "constraint"])["binding"]
+    assert binds[(2026, "capacity")] and not binds[(2026, "capital")]
+    need = out.tables["place_values_by_need"]
+    assert need.loc[need["year"] == 2027, "value_of_a_place"].tolist() == pytest.approx([41_000], abs=1e-3)
+
+
+def test_a_place_left_empty_is_worth_nothing(tmp_path: Path) -> None:
+    """S1 with 6 places for 5 children: not full, so one more place saves nothing."""
+    out = solve(tmp_path, Instance(settings=[dict(id="S1", type="special", x=10.0, places=6)]))
+    v = out.tables["place_values"].set_index(["setting_id", "year"])["value_of_a_place"]
+    assert v[("S1", 2026)] == pytest.approx(0.0, abs=1e-6) and not out.tables["place_values"]["full"].any()
+
+
 def test_capacity_dropped(tmp_path: Path) -> None:
     """Without capacity all 5 go to S1: 5 x 11,000 = 55,000 a year, 110,000 in all (164,000 less)."""
     out = solve(tmp_path, capacity_instance(), without=("capacity",))
