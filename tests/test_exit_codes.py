@@ -80,10 +80,10 @@ def test_4_an_unforeseen_error_and_its_log(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_130_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
-    """SIGINT during the solve (MSOA zones, a solve of a minute or more): exit 130, one line, no folder."""
+    """SIGINT during the solve (district zones: step 1 takes ten seconds or more): exit 130, one line, no folder."""
     out = tmp_path / "run"
-    p = subprocess.Popen([sys.executable, "-m", "planner.solve", "--quiet", "--no-report", "--out", str(out)],
-                         cwd=ROOT, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    p = subprocess.Popen([sys.executable, "-m", "planner.solve", "--zones", "district", "--quiet", "--no-report",
+                          "--out", str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)  # fmt: skip
     stderr = ""
     deadline = time.time() + 120
     while time.time() < deadline:  # wait for the solve to start

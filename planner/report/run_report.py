@@ -22,6 +22,7 @@ from planner.report.deficit_chart import deficit_chart
 from planner.report.excel import write_workbook
 from planner.report.html import bokeh_parts, cards_html, esc, figure_html, footer_html, page, table_html
 from planner.report.interactive import REPORT_HEIGHT, interactive_map, sized, write_map_html
+from planner.report.lever_sections import TEAMS_PICTURE, levers_html, teams_map, why_html
 from planner.report.plan_map import plan_map
 from planner.report.run_maps import flow_map, zone_map
 from planner.report.run_tables import (
@@ -70,6 +71,9 @@ def write_pictures(
     out["journeys"] = zone_map(geo, run, folder / PICTURES["journeys"], "journey")
     for g in flow_needs or [largest_need_group(run)]:
         out[f"flows-{g}"] = flow_map(geo, run, folder / f"flows-{g}.png", g)
+    teams = teams_map(geo, run, folder / TEAMS_PICTURE)
+    if teams is not None:
+        out["teams"] = teams
     tested = balance_tested(run)
     out["budget"] = budget_chart(
         run.budget,
@@ -221,6 +225,8 @@ def report_html(geo: Geography, run: RunTables, pictures: dict[str, Path], inter
     body = [
         *_intro_html(run),
         *_plan_html(geo, run, pictures),
+        *levers_html(run, pictures),
+        *why_html(run, geo.district_names, geo.need_group_names),
         *_maps_html(geo, run, pictures),
         "<h2 id='interactive'>Interactive map</h2>",
         "<p class='small'>Hover over a setting or zone for details; click a legend entry to hide or show a layer; "
