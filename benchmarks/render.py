@@ -171,14 +171,16 @@ def render(results: list[Result], info: dict[str, Any], options: dict[str, Any],
         "from HiGHS: columns, rows, nonzeros, integer columns).",
         "- build s: `build_index` + `build_model`, as `plan()` times them (`build_inputs` is in the table below).",
         "- hand-off s: Pyomo to HiGHS as `planner.highs` makes it by default (interface `matrix`: Pyomo's "
-        "standard-form compiler, then one `passModel`), with phase 1's objective (100 x shortfall + cost) active. "
+        "standard-form compiler, then one `passModel`), with step 1's objective (the total shortfall) active and "
+        "the levers off (the direct build has the places model only). "
         "The sizes, the LP relaxation and the entry-by-entry comparison below are of the matrix this hand-off "
         'gives HiGHS; the appsi interface\'s hand-off (`set_instance`) is timed as "appsi hand-off s" below.',
         f"- LP relaxation s: HiGHS `run()` on that matrix with integrality dropped, solver "
         f"`{lp_solver}` ({THREADS} threads, the time limit).",
         f"- MIP solve s, status, gap: `plan()` with `SolverOptions(time_limit={options['time_limit']:g}, "
-        f'threads={THREADS}, interface="{interface}")`, every solve it makes (phase 1, then 1b and 2 when the '
-        "budget cannot balance): the sum of their solve seconds, the worse status and the gap proven on the plan's "
+        f'threads={THREADS}, interface="{interface}")`, every solve it makes (step 1, the least shortfall; step 2, '
+        "the cheapest plan with it; step 3, whole places; and the marginal-values LP), with the levers of the "
+        "baseline scenario: the sum of their solve seconds, the worst status and the gap proven on the plan's "
         "cost (`PlanOutcome.status`, `.gap`; the shortfall's own gap is in the MIP table).",
         "- peak MB: peak resident set (`ru_maxrss`) of a fresh process that loads the data and runs `plan()`. "
         "\\* with `--skip-mip`: of the fresh process that measured build, hand-off and LP (it holds both builds).",
@@ -194,15 +196,15 @@ def render(results: list[Result], info: dict[str, Any], options: dict[str, Any],
         "## Direct build (numpy, no Pyomo) against the Pyomo build",
         "",
         "`benchmarks.direct` builds the same matrix straight from the `ModelIndex` with numpy and hands it to "
-        "HiGHS with one `passModel`. Both builds have phase 1's objective. Entries: every column and row is keyed "
-        "by the Pyomo component and index it stands for, and costs, bounds, integrality and matrix entries, as "
-        "HiGHS holds them, are compared once the direct build is put in the Pyomo build's order. The LP optimum "
-        '(GBP m) is each build\'s LP relaxation solved by HiGHS. Verdict: "same" when rows, columns and nonzeros '
-        f"are equal, every entry is identical and the LP optima differ by less than {LP_TOLERANCE:g} (relative). "
-        "Ratios: Pyomo's `build_model` (then `build_model` + hand-off, or + the appsi hand-off) over the direct "
-        "build (arrays + `passModel`), each timed once, cold, in the same fresh process (the direct build first); "
-        '`build_index` comes before both and is not counted. "direct s, warm": the best of two more direct '
-        "builds, for scale (the ratios use the cold one).",
+        "HiGHS with one `passModel`. Both builds have step 1's objective, levers off. Entries: every column and "
+        "row is keyed by the Pyomo component and index it stands for, and costs, bounds, integrality and matrix "
+        "entries, as HiGHS holds them, are compared once the direct build is put in the Pyomo build's order. The LP "
+        'optimum (GBP m) is each build\'s LP relaxation solved by HiGHS. Verdict: "same" when rows, columns and '
+        f"nonzeros are equal, every entry is identical and the LP optima differ by less than {LP_TOLERANCE:g} "
+        "(relative). Ratios: Pyomo's `build_model` (then `build_model` + hand-off, or + the appsi hand-off) over "
+        "the direct build (arrays + `passModel`), each timed once, cold, in the same fresh process (the direct "
+        'build first); `build_index` comes before both and is not counted. "direct s, warm": the best of two more '
+        "direct builds, for scale (the ratios use the cold one).",
         "",
         direct_table(results),
         "",

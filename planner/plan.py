@@ -37,7 +37,7 @@ class PlanOutcome:
     solve_log: list[dict] = field(default_factory=list)  # one entry per solve, in order
     breakdown: dict[str, float] = field(default_factory=dict)
     started_from_previous: bool = False  # the solve started from start_from's projects (a sweep)
-    gaps_requested: tuple[float, float] = (1e-3, 1e-4)  # (shortfall, cost)
+    gaps_requested: tuple[float, float] = (5e-3, 1e-4)  # (shortfall, cost)
     rounding: float = 0.0  # GBP: what whole places add to the cost of the plan with places unrounded
 
     @property

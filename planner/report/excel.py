@@ -92,7 +92,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "outside_money": ("money from outside the high-needs budget: teams, borrowing charges, extra transfer", "GBP"),
     "prevented_entrants": ("new specialist entrants prevented", "pupils"),
     "full": ("the setting's places are all used that year (its capacity binds)", ""),
-    "value_of_a_place": ("what one more place that year alone would save the plan (GBP of that year)", "GBP"),
+    "value_of_a_place": (
+        "what one more place that year would save the plan over the planning years (GBP of that year)",
+        "GBP",
+    ),
     "constraint": ("the rule: capital, high-needs balance, capacity, reach, shortfall cap", ""),
     "binding": ("whether it holds the plan back that year", ""),
     "value": ("its measure (unit column)", ""),

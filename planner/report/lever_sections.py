@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 
 from planner.formats import fmt_gbp, fmt_num, year_label  # noqa: E402
 from planner.report.html import esc, figure_html, table_html  # noqa: E402
@@ -33,18 +34,20 @@ def teams_map(geo: Geography, run: RunTables, path: Path) -> Path | None:
     at = area[area["year"] == t].set_index("area_id")
     kept = area.groupby("area_id")[["prevented_specialist_entrants", "supported_entrants"]].sum().sum(axis=1)
     d = geo.districts.merge(at[["teams"]], left_on="district_id", right_index=True, how="left").fillna({"teams": 0})
-    fig, ax = plt.subplots(figsize=(8, 6.2), dpi=150)
+    fig, ax = plt.subplots(figsize=(8, 5.6), dpi=150)
     most = max(1.0, float(d["teams"].max()))
-    d.plot(ax=ax, column="teams", cmap="Greens", vmin=0, vmax=most, edgecolor="#555555", linewidth=0.6,
-           legend=True, legend_kwds={"label": f"extra support teams in {year_label(t)}", "shrink": 0.6})  # fmt: skip
+    d.plot(ax=ax, column="teams", cmap="Greens", vmin=0, vmax=most * 1.6, edgecolor="#555555", linewidth=0.6,
+           legend=True, legend_kwds={"label": f"extra support teams, {year_label(t)}", "shrink": 0.6})  # fmt: skip
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for _, r in d.iterrows():
         p = r.geometry.representative_point()
         n = float(kept.get(r["district_id"], 0.0))
         ax.annotate(f"{r['district_name']}\n{int(r['teams'])} teams, {n:,.0f} kept", (p.x, p.y), ha="center",
-                    va="center", fontsize=7, color="#1a1a1a")  # fmt: skip
+                    va="center", fontsize=7, color="#1a1a1a", path_effects=halo)  # fmt: skip
     ax.set_axis_off()
-    ax.set_title(f"Support teams by area, {year_label(t)}: {run.scenario_name}\n(kept: children prevented from "
-                 "needing a specialist place or supported in mainstream, all planning years)", fontsize=10)  # fmt: skip
+    ax.set_title(f"Support teams by area, {year_label(t)}: {run.scenario_name}", fontsize=11)
+    fig.text(0.5, 0.02, "kept: children prevented from needing a specialist place or supported in mainstream, "
+             "over the planning years", ha="center", fontsize=8, color="#5a5a5a")  # fmt: skip
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -146,7 +149,8 @@ def why_html(run: RunTables, district_names: dict[str, str], need_names: dict[st
         "<h2 id='why'>Why: what binds and what one more place is worth</h2>",
         "<p class='small'>From the plan's LP with its projects, places and teams fixed (docs/model.md section "
         "7.4): a rule binds when relaxing it would make the plan cheaper. The value of a place is what one more "
-        "place that year alone would save, in that year's pounds.</p>",
+        "place in that year would save the plan, in that year's pounds: the child it admits stays in later "
+        "years where the plan has room, so the saving can be several years' fees.</p>",
         table_html(
             b[["year", "constraint", "binding", "value", "unit", "meaning"]],
             headers={

@@ -30,8 +30,8 @@ def _undiscount(inp: ModelInputs, t: int) -> float:
 
 
 def _place_values(inp: ModelInputs, ix: ModelIndex, duals: Duals) -> pd.DataFrame:
-    """value_of_a_place: what one more place at the setting in that year alone saves, = -dual x mu, in GBP of
-    the year (the dual is of discounted cost)."""
+    """value_of_a_place: what one more place at the setting in that year saves over the plan's years, = -dual x mu,
+    in GBP of the year (the dual is of discounted cost)."""
     cap = duals.of("Capacity")
     s = inp.settings
     rows = []

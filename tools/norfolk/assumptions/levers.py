@@ -108,16 +108,16 @@ LEVERS = [
     ),
     (
         "mainstream_per_team",
-        "10",
+        "0",
         "20",
         "40",
         "children supported in mainstream per extra team",
         "estimate",
         (
-            "no figure found; estimate: a team of about 6.7 staff holding 10 (low), 20 (central) or 40 "
-            "(high) enhanced mainstream packages besides its advice and early help; DBV in SEND phase one "
-            "(54 councils) judged 65% of reviewed children could have been met in a different provision (a "
-            "counterfactual judgement, BUDGET.md 9a)"
+            "no figure found; estimate: low none (no saving banked without evidence), a team of about 6.7 "
+            "staff holding 20 (central) or 40 (high) enhanced mainstream packages besides its advice and "
+            "early help; DBV in SEND phase one (54 councils) judged 65% of reviewed children could have been "
+            "met in a different provision (a counterfactual judgement, BUDGET.md 9a)"
         ),
     ),
     (
