@@ -37,6 +37,7 @@ class SolverOptions:
     mip_gap: float = 1e-4  # relative, on the plan's cost
     shortfall_gap: float = 5e-3  # relative, on the smallest shortfall (step 1; whole places add about 0.1%)
     threads: int | None = None
+    seed: int = 0  # HiGHS random_seed: the same inputs, threads and seed give the same plan
     interface: str = "matrix"
     log: bool = True
     highs_options: dict[str, Any] = field(default_factory=dict)
@@ -97,6 +98,7 @@ class HighsSolver:
             opts["time_limit"] = float(o.time_limit)
         if o.threads:
             opts["threads"] = int(o.threads)
+        opts["random_seed"] = int(o.seed)
         opts.update(o.highs_options)
         opts.update(self._extra)
         return opts

@@ -94,3 +94,20 @@ def test_team_costs_left_out_of_the_budget(teams_run: Run, tmp_path: Path) -> No
     c.write("budget", b)
     assert failing(c) == ["budget"]
     assert "support_teams_general_fund" in str(c.check())
+
+
+def test_the_report_shows_the_levers_and_why(teams_run: Run, tmp_path: Path) -> None:
+    """The run's report has the Levers section (teams map and tables) and the Why section, and its workbook a
+    sheet for each new table."""
+    import openpyxl
+
+    from planner.report.run_report import write_run_report
+
+    c = copy_of(teams_run, tmp_path)
+    written = write_run_report(c.data.geography, c.dir)
+    page = (c.dir / "report.html").read_text(encoding="utf-8")
+    assert "Levers: support teams, mainstream support, borrowing and the transfer" in page
+    assert "Why: what binds and what one more place is worth" in page
+    assert "teams" in written and written["teams"].stat().st_size > 10_000
+    sheets = openpyxl.load_workbook(c.dir / "plan.xlsx", read_only=True).sheetnames
+    assert {"Levers by area", "Lever money", "Lever relief", "What binds"} <= set(sheets)  # no setting has a limit

@@ -79,3 +79,18 @@ def test_the_command(folder: Path, tmp_path: Path) -> None:
     assert "[2/2]" in done.stderr and "dashboard" in done.stderr
     for name in ("options.csv", "projects_by_future.csv", "robustness.png", "spread.png", "ensemble.html"):
         assert (out / name).exists(), name
+
+
+def test_eight_norfolk_futures_at_district_zones(tmp_path: Path) -> None:
+    """The shipped data's first 8 futures at district zones on two workers (each solve held to 20 s so that CI
+    bounds it; the gaps reached are in futures.csv): every future planned, options' robustness written."""
+    out = tmp_path / "norfolk"
+    cmd = [sys.executable, "-m", "planner.ensemble", "--futures", "8", "--zones", "district", "--workers", "2",
+           "--time-limit", "20", "--gap", "0.001", "--accept-gap", "--quiet", "--out", str(out)]  # fmt: skip
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=2400)
+    assert done.returncode == 0, done.stderr[-3000:]
+    futures = pd.read_csv(out / "futures.csv")
+    assert len(futures) == 8 and (futures["status"] != "no plan").all()
+    robust = pd.read_csv(out / "options.csv")
+    assert robust["share_built"].between(0, 1).all() and (robust["futures_built"] <= 8).all()
+    assert robust["futures_built"].sum() > 0  # the plans build options

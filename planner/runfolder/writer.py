@@ -183,6 +183,7 @@ def run_manifest(
             "shortfall_gap_requested": options.shortfall_gap,
             "time_limit": options.time_limit,
             "threads": options.threads,
+            "seed": options.seed,
         },
         "status": outcome.status,
         "gap": outcome.gap,
