@@ -1,7 +1,7 @@
 """What it would take to balance, and what the programme's money buys: many least-shortfall solves on one data
-folder (docs/model.md section 11.7). Each solve is step 1 of the lexicographic solve with whole teams: the least
-first aim with places fractional, to the shortfall gap, so each answer is proven to that gap; whole places cost a
-little more (section 7.3)."""
+folder (docs/model.md section 11.7). Each solve is step 1 of the lexicographic solve: the least first aim with
+places and support teams fractional, to the shortfall gap. Each answer is therefore the least any plan could need
+(a relaxation), proven to that gap; whole places and teams may need a little more (section 7.3)."""
 
 from __future__ import annotations
 
@@ -38,16 +38,14 @@ class Built:
 
 
 def build(data: PlanningData, scenario: Scenario, target_year: int | None) -> Built:
-    """The model of one scenario, places fractional and teams whole, the first aim active."""
+    """The model of one scenario, places and teams fractional, the first aim active."""
     inp = build_inputs(apply_scenario(data, scenario, target_year))
     if not inp.balance_test:
         raise ValueError(f"scenario '{scenario.name}' plans for sufficiency only (balance_test false): nothing to "
                          "balance. Fix: use a scenario that holds the budget to balance")  # fmt: skip
     ix = build_index(inp)
     m = build_model(ix)
-    whole_places(m, False)
-    for v in m.Teams.values() if hasattr(m, "Teams") else ():  # a team is whole: a tenth of one supports no one
-        v.domain = pyo.NonNegativeIntegers
+    whole_places(m, False)  # places and teams fractional, as in step 1: whole teams made each solve minutes long
     use_least_shortfall(m)
     return Built(inp, ix, m)
 

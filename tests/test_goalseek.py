@@ -66,10 +66,11 @@ def test_prevention_needed(take: pd.DataFrame) -> None:
 
 
 def test_mainstream_needed(take: pd.DataFrame) -> None:
-    """x times the 10% share keeps x children in mainstream (within the 10 a whole team holds), each saving 50,000 -
-    20,000: 100,000 + 50,000 - 30,000 x <= 0 from x = 5, within 10/64 above it (the range is up to x 10)."""
+    """x times the 10% share keeps x children in mainstream, each saving 50,000 - 20,000 of fees, and needs x / 10
+    of a team (10 children a team; teams are fractional in these solves, as in step 1): 100,000 + 5,000 x -
+    30,000 x <= 0 from x = 4, within 10/64 above it (the range is up to x 10, every entrant)."""
     needed = take.loc["children kept in mainstream: x mainstream_support.csv's shares", "needed"]
-    assert 5 - 1e-6 <= needed <= 5 + 10 / 2**BISECTION_STEPS
+    assert 4 - 1e-6 <= needed <= 4 + 10 / 2**BISECTION_STEPS
 
 
 def test_capital_cannot_when_there_is_nothing_to_build(take: pd.DataFrame) -> None:
@@ -78,15 +79,15 @@ def test_capital_cannot_when_there_is_nothing_to_build(take: pd.DataFrame) -> No
 
 
 def test_the_curve_is_what_the_teams_buy(folder: Path) -> None:
-    """With outside money weighing nothing and prevention high, a team (50,000 a year) prevents 5 entrants and
-    saves 250,000 of a year's 100,000 shortfall. Teams are whole and never fewer than the year before, so a cap c
-    on the teams' money over both years buys floor(c / 50,000) team-years (at most 2; one is 2027's): the least
-    shortfall is 200,000 - 100,000 x that, at each of 8 points from no money to the unconstrained plan's."""
+    """With outside money weighing nothing and prevention high, a team (50,000 a year; fractional here, as in step
+    1) with coverage and effect T on this instance's linear curve prevents 5 T entrants a year and saves 250,000 T:
+    five pounds of shortfall a pound of team, so the least shortfall at a cap c on the teams' money over both
+    years is max(0, 200,000 - 5 c), at each of 8 points from no money to the unconstrained plan's."""
     data = load_data(folder)
     curve = tradeoff(data, Scenario(prevention="high"), 2026, SolverOptions(log=False), 8, lambda _m: None)
     assert len(curve) == 8 and (curve["status"] == "optimal").all()
-    team_years = (curve["outside_money_cap_gbp"] / 50_000 + 1e-9).astype(int).clip(upper=2)
-    assert curve["shortfall_gbp"].to_numpy() == pytest.approx((200_000 - 100_000 * team_years).to_numpy(), abs=1)
+    want = (200_000 - 5 * curve["outside_money_cap_gbp"]).clip(lower=0)
+    assert curve["shortfall_gbp"].to_numpy() == pytest.approx(want.to_numpy(), abs=1)
     assert curve["outside_money_cap_gbp"].iloc[0] == 0 and curve["shortfall_gbp"].iloc[-1] == pytest.approx(0, abs=1)
 
 
