@@ -214,6 +214,7 @@ class HighsSolver:
 def run_interruptibly(h: highspy.Highs) -> None:
     """Run HiGHS in its own thread so that Ctrl-C stops it cleanly: the solve is cancelled, waited for, and the
     KeyboardInterrupt raised again for the command line to handle."""
+    h.HandleUserInterrupt = True  # cancelSolve is heard only through HiGHS's interrupt callbacks
     thread = h.startSolve()
     try:
         done = False

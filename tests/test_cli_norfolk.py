@@ -20,7 +20,7 @@ from planner.check import check_run
 from planner.data import DataWarning, load_data
 
 REPO = Path(__file__).resolve().parents[1]
-TIME_LIMIT = "240"  # seconds per solve
+TIME_LIMIT = "150"  # seconds per solve
 
 
 @pytest.fixture(scope="module")
