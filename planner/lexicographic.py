@@ -2,7 +2,8 @@
 The first two steps solve a relaxation in which projects are whole but their places (and support teams) may be
 fractional; the third rounds them.
 
-1. least shortfall, places continuous: its plan's shortfall e1 and a bound b1 on every plan's shortfall.
+1. least shortfall, places continuous, to half the shortfall gap: its plan's shortfall e1 and a bound b1 on every
+   plan's shortfall.
 2. cheapest plan with shortfall <= cap = e1, places continuous, started from step 1's projects with the cheapest
    placements they allow (an LP): a bound b2 on the cost of every plan with shortfall <= cap, whole places or not.
 3. whole places: the projects of step 2 fixed, their places integers, the cheapest plan with shortfall <= cap,
@@ -99,7 +100,8 @@ def lexicographic(m: pyo.ConcreteModel, inp: ModelInputs, solver: HighsSolver, o
     use_least_shortfall(m)
     progress(f"step 1: the least high-needs shortfall from {inp.target_year} (places continuous)")
     # the root LP of a shortfall objective is badly degenerate for simplex: interior point solves it
-    r1 = step("least shortfall (relaxation)", options.shortfall_gap, warm_start=started,
+    # to half the shortfall gap, so that the wide cap b1 (1 + gap) leaves room for whole places (about 0.1%)
+    r1 = step("least shortfall (relaxation)", options.shortfall_gap / 2, warm_start=started,
               highs_options={"mip_lp_solver": "ipm"})  # fmt: skip
     e1, b1 = first_aim(m), max(0.0, r1.bound or 0.0)
     r3, b2, c2, start_seconds = None, None, 0.0, 0.0
