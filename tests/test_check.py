@@ -377,7 +377,7 @@ def test_places_wrong(copy: RunCopy, data: PlanningData) -> None:
 def _swap_into(copy: RunCopy, data: PlanningData, wanted: str) -> tuple[int, str, str]:
     """Swap one pupil of cohort A into a new setting s2 that is unsuitable for A ('need') or beyond A's reach
     ('reach') with one pupil of a cohort B placed in s2, who moves to A's setting (an arc of B): every setting keeps
-    its pupils. New settings have no base-year (legacy) pupils, so A's row in s2 is new."""
+    its pupils. A has no row in s2 in any year (so no legacy row either): new settings first, then existing ones."""
     t = last_year(copy)
     pl = copy.read("placements")
     e = entrants(pl, data, t)
@@ -386,7 +386,8 @@ def _swap_into(copy: RunCopy, data: PlanningData, wanted: str) -> tuple[int, str
     ph = data.phases.set_index("phase")
     used = set(zip(pl["zone_id"], pl["need_group"], pl["phase"], pl["setting_id"], strict=True))
     arcs = set(zip(e["zone_id"], e["need_group"], e["phase"], e["setting_id"], strict=True))
-    for b in e[e["setting_id"].map(attrs["new"]).fillna(False).astype(bool)].itertuples():
+    is_new = e["setting_id"].map(attrs["new"]).fillna(False).astype(bool)
+    for b in pd.concat([e[is_new], e[~is_new & e["setting_id"].isin(attrs.index)]]).itertuples():  # new ones first
         s2 = attrs.loc[b.setting_id]
         for a in e[(e["setting_type"] == b.setting_type) & (e["setting_id"] != b.setting_id)].itertuples():
             if (b.zone_id, b.need_group, b.phase, a.setting_id) not in arcs:
@@ -405,6 +406,33 @@ def _swap_into(copy: RunCopy, data: PlanningData, wanted: str) -> tuple[int, str
             ):
                 move(copy, [(e.loc[a.Index], b.setting_id, 1.0, km), (e.loc[b.Index], a.setting_id, 1.0, None)])
                 return t, a.zone_id, b.setting_id
+    if wanted == "reach":
+        return _move_beyond_reach(copy, data, t, pl, e, attrs, used)
+    pytest.fail("no row to corrupt")
+
+
+def _move_beyond_reach(copy: RunCopy, data: PlanningData, t: int, pl: pd.DataFrame, e: pd.DataFrame,
+                       attrs: pd.DataFrame, used: set) -> tuple[int, str, str]:  # fmt: skip
+    """One new entrant of cohort A moved from its state setting to a state setting of the same type with room
+    that year, designated for A's need and serving its phase, beyond A's reach, where A has no row in any year
+    (when no swap keeps every setting's pupils: the destination has the room)."""
+    ph = data.phases.set_index("phase")
+    room = slack(copy, t)
+    for a in e[(e["entrants"] >= 1.0) & e["setting_type"].isin(STATE) & ~e["out_of_county"]].itertuples():
+        lo, hi, reach = ph.loc[a.phase, "min_age"], ph.loc[a.phase, "max_age"], ph.loc[a.phase, "max_journey_km"]
+        same = attrs[(attrs["setting_type"] == a.setting_type) & ~attrs["ooc"].astype(bool)]
+        for sid, s2 in same.iterrows():
+            if sid == a.setting_id or (a.zone_id, a.need_group, a.phase, sid) in used or room.get(sid, 0) < 1.0:
+                continue
+            if (
+                a.need_group not in s2["needs"]
+                or min(s2["max_age"], hi) - max(s2["min_age"], lo) + 1 < (hi - lo + 1) / 2
+            ):
+                continue
+            km = journey_km(data, a.zone_id, sid)
+            if km > reach + 1:
+                move(copy, [(e.loc[a.Index], sid, 1.0, km)])
+                return t, a.zone_id, sid
     pytest.fail("no row to corrupt")
 
 

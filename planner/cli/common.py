@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from planner.config import ScenarioWarning
-from planner.data import ZONE_LEVELS, DataWarning, PlanningData, default_data_folder
+from planner.config import Scenario, ScenarioWarning, load_scenario
+from planner.data import ZONE_LEVELS, DataWarning, PlanningData, default_data_folder, load_data
 from planner.data.errors import DataError
 from planner.data.read import read_table
 from planner.data.schema import PARAMETERS
@@ -118,6 +118,24 @@ def printed_warnings() -> Iterator[None]:
 
 def data_folder(args: argparse.Namespace) -> Path:
     return args.data or default_data_folder()
+
+
+def add_folder_arguments(p: argparse.ArgumentParser, default: str) -> None:
+    """--scenario, --out and --force of a command that writes one folder of its own."""
+    p.add_argument("--scenario", default="baseline", help="scenario TOML file or shipped scenario name")
+    p.add_argument("--out", type=Path, default=None, help=f"folder (default {default})")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+
+def scenario_and_data(args: argparse.Namespace) -> tuple[Scenario, Path, PlanningData]:
+    """The scenario of --scenario and the data of --data at --zones, their warnings printed; raises ScenarioError
+    or DataError."""
+    folder = data_folder(args)
+    with printed_warnings():
+        scenario = load_scenario(args.scenario)
+        announce(f"loading {folder} (zones: {args.zones})")
+        data = load_data(folder, zones=args.zones)
+    return scenario, folder, data
 
 
 def write_run(

@@ -19,12 +19,11 @@ import json
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
 from planner.cli import common
 from planner.cli.guard import guarded
-from planner.config import ScenarioError, load_scenario
-from planner.data import DataError, load_data
+from planner.config import ScenarioError
+from planner.data import DataError
 from planner.data.demand import read_futures
 from planner.futures import dask_client, future_names, option_robustness, run_ensemble, tasks_for
 from planner.progress import announce
@@ -39,13 +38,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common.add_year_argument(p)
     common.add_data_arguments(p)
     common.add_solver_arguments(p)
-    p.add_argument("--scenario", default="baseline", help="scenario TOML file or shipped scenario name")
+    common.add_folder_arguments(p, "runs/ensemble-<scenario>-<stamp>")
     p.add_argument("--futures", type=common.positive_int, default=None,
                    help="the first N futures of futures.csv (default: all)")  # fmt: skip
     p.add_argument("--workers", type=common.positive_int, default=2, help="LocalCluster worker processes (default 2)")
     p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:port)")
-    p.add_argument("--out", type=Path, default=None, help="folder (default runs/ensemble-<scenario>-<stamp>)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
     return p.parse_args(argv)
 
 
@@ -55,11 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
-    folder = common.data_folder(args)
     try:
-        with common.printed_warnings():
-            scenario = load_scenario(args.scenario)
-            data = load_data(folder, zones=args.zones)
+        scenario, folder, data = common.scenario_and_data(args)
         futures_table = read_futures(data)
         names = future_names(futures_table, args.futures) if len(futures_table) else []
         if not names:

@@ -20,12 +20,11 @@ import json
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
 from planner.cli import common
 from planner.cli.guard import guarded
-from planner.config import ScenarioError, load_scenario
-from planner.data import DataError, load_data
+from planner.config import ScenarioError
+from planner.data import DataError
 from planner.goalseek import tradeoff, what_it_would_take
 from planner.highs import SolverError
 from planner.progress import announce
@@ -40,13 +39,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     common.add_year_argument(p)
     common.add_data_arguments(p)
     common.add_solver_arguments(p)
-    p.add_argument("--scenario", default="baseline", help="scenario TOML file or shipped scenario name")
+    common.add_folder_arguments(p, "runs/levers-<scenario>-<year>-<stamp>")
     p.add_argument("--points", type=common.positive_int, default=8, help="points on the curve (default 8)")
     p.add_argument("--curve-prevention", choices=("low", "central", "high"), default="central",
                    help="the prevention level of the curve (default central)")  # fmt: skip
     p.add_argument("--only", choices=("take", "curve"), default=None, help="only what it would take, or the curve")
-    p.add_argument("--out", type=Path, default=None, help="folder (default runs/levers-<scenario>-<year>-<stamp>)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
     return p.parse_args(argv)
 
 
@@ -56,12 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
-    folder = common.data_folder(args)
     try:
-        with common.printed_warnings():
-            scenario = load_scenario(args.scenario)
-            announce(f"loading {folder} (zones: {args.zones})")
-            data = load_data(folder, zones=args.zones)
+        scenario, folder, data = common.scenario_and_data(args)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         year = args.year or "target"
         out = args.out or default_runs_dir() / f"levers-{scenario.name}-{year}-{stamp}"
