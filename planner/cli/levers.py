@@ -86,7 +86,9 @@ def _main(argv: list[str] | None) -> int:
         writer.abandon()
         raise
     note = (f"Scenario {scenario.name}, data {folder} ({args.zones} zones); every solve the least shortfall with "
-            f"places and teams fractional, proven to a relative gap of {options.shortfall_gap:g}; "
+            f"places and teams fractional, proven to a relative gap of {options.shortfall_gap:g}"
+            + (f" unless stopped by the time limit of {options.time_limit:g} s a solve" if options.time_limit else "")
+            + "; "
             f"{time.perf_counter() - t0:.0f} s.")  # fmt: skip
     levers_page(writer.tmp, f"What it would take: {scenario.name}", take, curve, note)
     meta = {"command": command_line(PROG, argv), "scenario": scenario.model_dump(mode="json"),
