@@ -62,10 +62,15 @@ class Least:
 
 
 def least(b: Built, solver: HighsSolver, gap: float) -> Least:
-    r = solver.solve(b.m, gap=gap, highs_options=IPM)
+    return _proven(solver, b.m, gap, lambda: first_aim(b.m))
+
+
+def _proven(solver: HighsSolver, m: pyo.ConcreteModel, gap: float, value_of: Callable[[], float]) -> Least:
+    """Solve the active objective; its value at the plan (value_of) and the bound HiGHS's absolute gap implies."""
+    r = solver.solve(m, gap=gap, highs_options=IPM)
     if not r.has_solution:
         raise SolverError(f"no plan ({r.status}) while seeking what it would take. Fix: raise --time-limit")
-    value = first_aim(b.m)
+    value = value_of()
     bound = max(0.0, value - max(0.0, (r.objective or 0.0) - (r.bound or 0.0)))
     return Least(value, bound, max(0.0, value - bound) / max(value, BALANCED), r.status, r.solve_seconds)
 
@@ -84,12 +89,8 @@ def extra_income_needed(b: Built, solver: HighsSolver, gap: float) -> tuple[floa
     for o in (m.cost, m.least_shortfall):
         o.deactivate()
     try:
-        r = solver.solve(m, gap=gap, highs_options=IPM)
-        if not r.has_solution:
-            raise SolverError(f"no plan ({r.status}) while seeking the extra income. Fix: raise --time-limit")
-        z = float(pyo.value(m.Extra_Needed))
-        bound = max(0.0, z - max(0.0, (r.objective or 0.0) - (r.bound or 0.0)))
-        return z, Least(z, bound, max(0.0, z - bound) / max(z, BALANCED), r.status, r.solve_seconds)
+        r = _proven(solver, m, gap, lambda: float(pyo.value(m.Extra_Needed)))
+        return r.value, r
     finally:
         for name in ("least_extra", "Extra_Needed_Covers", "Extra_Needed"):
             m.del_component(name)
@@ -247,7 +248,7 @@ def tradeoff(data: PlanningData, scenario: Scenario, target_year: int | None, op
         raise ValueError(f"no lever of scenario '{scen.name}' can spend money outside the high-needs budget (no "
                          "support team helps at this prevention level, no borrowing, no room to transfer): no curve. "
                          "Fix: give --curve-prevention central or high, or a scenario with borrowing")  # fmt: skip
-    free = least(b, solver, options.shortfall_gap)
+    least(b, solver, options.shortfall_gap)  # the unconstrained plan: what it spends outside is the last cap
     most = float(pyo.value(outside))
     rows = []
     for k, cap in enumerate(np.linspace(0.0, most, points)):
@@ -262,5 +263,4 @@ def tradeoff(data: PlanningData, scenario: Scenario, target_year: int | None, op
         progress(f"curve point {k + 1}/{points}: outside money at most GBP {cap:.2f}m, shortfall GBP "
                  f"{r.value:.2f}m (gap {r.gap:.1e})")  # fmt: skip
         b.m.del_component("Outside_Cap")
-    del free
     return pd.DataFrame(rows)

@@ -29,7 +29,7 @@ def fixed_decision_duals(m: pyo.ConcreteModel, threads: int | None = None) -> Du
     objective (the cheapest plan with the shortfall capped) and return its duals; the model is left as found."""
     saved = []
     for name in DECISIONS:
-        for v in getattr(m, name, {}).values() if hasattr(m, name) else ():
+        for v in getattr(m, name).values() if hasattr(m, name) else ():
             saved.append((v, v.fixed, v.domain))
             v.fix(round(v.value or 0.0))
             v.domain = pyo.Reals

@@ -51,15 +51,20 @@ def relief_stock(run: RunUnderCheck) -> pd.DataFrame:
         return pd.DataFrame(columns=["year", *keys, "relief"])
     r = rel.assign(entrants=rel["prevented_entrants"] + rel["supported_entrants"])
     wide = r.pivot_table(index=keys, columns="year", values="entrants", aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(columns=run.years, fill_value=0.0)
+    df = carried(run, wide).rename_axis(columns="year").stack().rename("relief").reset_index()
+    return df[["year", *keys, "relief"]]
+
+
+def carried(run: RunUnderCheck, entrants: pd.DataFrame) -> pd.DataFrame:
+    """Entrants by row (an index with a 'phase' level) and year carried on at the phase's stay rate: the children
+    still out of specialist places (prevented) or in mainstream (supported) each year, s_t = r s_(t-1) + n_t."""
+    wide = entrants.reindex(columns=run.years, fill_value=0.0)
     stay = wide.index.get_level_values("phase").map(run.stay).to_numpy(dtype=float)
-    stock = np.zeros(len(wide))
-    out = {}
+    stock, out = np.zeros(len(wide)), {}
     for t in run.years:
         stock = stay * stock + wide[t].to_numpy(dtype=float)
-        out[t] = stock.copy()
-    df = pd.DataFrame(out, index=wide.index).rename_axis(columns="year").stack().rename("relief").reset_index()
-    return df[["year", *keys, "relief"]]
+        out[t] = stock
+    return pd.DataFrame(out, index=wide.index)
 
 
 def check_levers(run: RunUnderCheck) -> CheckResult:
@@ -142,13 +147,9 @@ def _supported(run: RunUnderCheck, res: CheckResult, a: pd.DataFrame) -> None:
     if rel is not None and len(rel):
         r = rel.assign(area_id=rel["zone_id"].map(district))
         wide = r.pivot_table(index=["area_id", "phase"], columns="year", values="supported_entrants",
-                             aggfunc="sum", fill_value=0.0).reindex(columns=run.years, fill_value=0.0)  # fmt: skip
-        stay = wide.index.get_level_values("phase").map(run.stay).to_numpy(dtype=float)
-        s, out = np.zeros(len(wide)), {}
-        for t in run.years:
-            s = stay * s + wide[t].to_numpy(dtype=float)
-            out[t] = pd.Series(s.copy(), index=wide.index).groupby(level="area_id").sum()
-        stock = pd.concat(out, names=["year", "area_id"]).reindex(stock.index).fillna(0.0)
+                             aggfunc="sum", fill_value=0.0)  # fmt: skip
+        by_area = carried(run, wide).groupby(level="area_id").sum()
+        stock = by_area.rename_axis(columns="year").stack().swaplevel().reindex(stock.index).fillna(0.0)
     got, want = a["supported_pupils"].to_numpy(dtype=float), stock.to_numpy(dtype=float)
     res.add(ratio(got, want, _pupil_tol(want)),
             lambda i: f"levers_by_area.csv, year {a['year'][i]}, {a['area_id'][i]}: supported_pupils {got[i]:.4f}, "

@@ -13,6 +13,7 @@ import geopandas as gpd  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from planner.formats import fmt_gbp  # noqa: E402
 from planner.report.html import figure_html, footer_html, page, table_html  # noqa: E402
 
 if TYPE_CHECKING:
@@ -60,8 +61,8 @@ def spread_chart(futures: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _m(v: object) -> str:
-    return "" if v is None or pd.isna(v) else f"£{float(v) / 1e6:,.2f}m"
+def gbp(v: object) -> str:
+    return fmt_gbp(v, 2)
 
 
 def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: pd.DataFrame, robust: pd.DataFrame,
@@ -87,10 +88,10 @@ def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: 
         figure_html(folder / "spread.png", "Across futures: the shortfall and the cumulative deficit."),
         table_html(
             q.rename(index=lambda p: f"{p:.0%} quantile").reset_index(names=""),
-            {"shortfall_gbp": _m, "cumulative_deficit_gbp": _m},
+            {"shortfall_gbp": gbp, "cumulative_deficit_gbp": gbp},
         ),  # fmt: skip
         "<h2>Futures</h2>",
-        table_html(futures, {c: _m for c in futures.columns if c.endswith("_gbp")}, scroll=True),
+        table_html(futures, {c: gbp for c in futures.columns if c.endswith("_gbp")}, scroll=True),
         footer_html(),
     ]
     path = folder / "ensemble.html"

@@ -10,7 +10,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from planner.formats import fmt_gbp  # noqa: E402
 from planner.report.html import esc, figure_html, footer_html, page, table_html  # noqa: E402
+
+
+def _gbp(v: object) -> str:
+    return fmt_gbp(v, 2)
 
 
 def tradeoff_chart(curve: pd.DataFrame, path: Path, title: str) -> Path:
@@ -30,10 +35,6 @@ def tradeoff_chart(curve: pd.DataFrame, path: Path, title: str) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
-
-
-def _money(v: object) -> str:
-    return "" if v is None or pd.isna(v) else f"£{float(v) / 1e6:,.2f}m"
 
 
 def _needed(row: pd.Series) -> str:
@@ -60,14 +61,14 @@ def levers_page(folder: Path, title: str, take: pd.DataFrame | None, curve: pd.D
                  "bisection on proven solves), or that none can within its limit and how short it leaves the "
                  "budget.</p>",
                  table_html(t[["lever", "needed", "shortfall_at_limit_gbp", "limit", "solves"]],
-                            {"shortfall_at_limit_gbp": _money},
+                            {"shortfall_at_limit_gbp": _gbp},
                             headers={"needed": "needed to balance", "shortfall_at_limit_gbp": "short at the limit"},
                             numeric=["needed", "shortfall_at_limit_gbp", "solves"])]  # fmt: skip
     if curve is not None:
         body += ["<h2 id='curve'>What the programme's money buys</h2>",
                  figure_html(folder / "tradeoff.png", "The least shortfall at each cap on money from outside the "
                              "budget; each point is proven to the shortfall gap in its table."),
-                 table_html(curve, {c: _money for c in curve.columns if c.endswith("_gbp")} | {"gap": "{:.1e}".format},
+                 table_html(curve, {c: _gbp for c in curve.columns if c.endswith("_gbp")} | {"gap": "{:.1e}".format},
                             numeric=list(curve.columns))]  # fmt: skip
     body.append(footer_html())
     path = folder / "levers.html"
