@@ -27,6 +27,11 @@ def fmt_gbp(x: float | None, digits: int = 1) -> str:
     return f"{sign}£{v / 1e3:,.0f}k"
 
 
+def fmt_gbp2(x: float | None) -> str:
+    """fmt_gbp to two decimals of a million, for tables of levers and futures."""
+    return fmt_gbp(x, 2)
+
+
 def fmt_num(x: float | None, digits: int = 0) -> str:
     if _missing(x):
         return "–"

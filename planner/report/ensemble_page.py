@@ -13,7 +13,7 @@ import geopandas as gpd  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from planner.formats import fmt_gbp  # noqa: E402
+from planner.formats import fmt_gbp2  # noqa: E402
 from planner.report.html import figure_html, footer_html, page, table_html  # noqa: E402
 
 if TYPE_CHECKING:
@@ -61,10 +61,6 @@ def spread_chart(futures: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def gbp(v: object) -> str:
-    return fmt_gbp(v, 2)
-
-
 def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: pd.DataFrame, robust: pd.DataFrame,
                   scenario: str, seconds: float) -> Path:  # fmt: skip
     title = f"Plans across {len(futures)} demand futures: {scenario}"
@@ -88,10 +84,10 @@ def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: 
         figure_html(folder / "spread.png", "Across futures: the shortfall and the cumulative deficit."),
         table_html(
             q.rename(index=lambda p: f"{p:.0%} quantile").reset_index(names=""),
-            {"shortfall_gbp": gbp, "cumulative_deficit_gbp": gbp},
+            {"shortfall_gbp": fmt_gbp2, "cumulative_deficit_gbp": fmt_gbp2},
         ),  # fmt: skip
         "<h2>Futures</h2>",
-        table_html(futures, {c: gbp for c in futures.columns if c.endswith("_gbp")}, scroll=True),
+        table_html(futures, {c: fmt_gbp2 for c in futures.columns if c.endswith("_gbp")}, scroll=True),
         footer_html(),
     ]
     path = folder / "ensemble.html"

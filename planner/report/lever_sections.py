@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
 
-from planner.formats import fmt_gbp, fmt_num, year_label  # noqa: E402
+from planner.formats import fmt_gbp, fmt_gbp2, fmt_num, year_label  # noqa: E402
 from planner.report.html import esc, figure_html, table_html  # noqa: E402
 from planner.runfolder import RunTables  # noqa: E402
 
@@ -54,10 +54,6 @@ def teams_map(geo: Geography, run: RunTables, path: Path) -> Path | None:
     return path
 
 
-def _gbp(v: object) -> str:
-    return fmt_gbp(v, 2)
-
-
 def levers_html(run: RunTables, pictures: dict[str, Path]) -> list[str]:
     """The Levers section, or nothing for a folder without lever tables."""
     area, money = run.tables.get("levers_by_area"), run.tables.get("lever_money")
@@ -85,9 +81,9 @@ def levers_html(run: RunTables, pictures: dict[str, Path]) -> list[str]:
             {
                 "prevented": lambda v: fmt_num(v, 1),
                 "supported": lambda v: fmt_num(v, 1),
-                "team_cost": _gbp,
-                "saving": _gbp,
-                "top_ups": _gbp,
+                "team_cost": fmt_gbp2,
+                "saving": fmt_gbp2,
+                "top_ups": fmt_gbp2,
             },
             headers={
                 "area_name": "Area",
@@ -111,7 +107,7 @@ def levers_html(run: RunTables, pictures: dict[str, Path]) -> list[str]:
             m[cols],
             {
                 **{
-                    c: _gbp
+                    c: fmt_gbp2
                     for c in cols
                     if c not in ("year", "transfer_share_of_schools_block", "transfer_needs_approval")
                 },
@@ -174,7 +170,7 @@ def why_html(run: RunTables, district_names: dict[str, str], need_names: dict[st
             f"<h3>Where one more place would save most, {year_label(t)}</h3>",
             table_html(
                 top[["district_id", "need_group", "setting_id", "value_of_a_place"]],
-                {"value_of_a_place": _gbp},
+                {"value_of_a_place": fmt_gbp2},
                 headers={
                     "district_id": "District",
                     "need_group": "Need",

@@ -10,12 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from planner.formats import fmt_gbp  # noqa: E402
+from planner.formats import fmt_gbp2  # noqa: E402
 from planner.report.html import esc, figure_html, footer_html, page, table_html  # noqa: E402
-
-
-def _gbp(v: object) -> str:
-    return fmt_gbp(v, 2)
 
 
 def tradeoff_chart(curve: pd.DataFrame, path: Path, title: str) -> Path:
@@ -61,14 +57,15 @@ def levers_page(folder: Path, title: str, take: pd.DataFrame | None, curve: pd.D
                  "bisection on proven solves), or that none can within its limit and how short it leaves the "
                  "budget.</p>",
                  table_html(t[["lever", "needed", "shortfall_at_limit_gbp", "limit", "solves"]],
-                            {"shortfall_at_limit_gbp": _gbp},
+                            {"shortfall_at_limit_gbp": fmt_gbp2},
                             headers={"needed": "needed to balance", "shortfall_at_limit_gbp": "short at the limit"},
                             numeric=["needed", "shortfall_at_limit_gbp", "solves"])]  # fmt: skip
     if curve is not None:
         body += ["<h2 id='curve'>What the programme's money buys</h2>",
                  figure_html(folder / "tradeoff.png", "The least shortfall at each cap on money from outside the "
                              "budget; each point is proven to the shortfall gap in its table."),
-                 table_html(curve, {c: _gbp for c in curve.columns if c.endswith("_gbp")} | {"gap": "{:.1e}".format},
+                 table_html(curve, {c: fmt_gbp2 for c in curve.columns if c.endswith("_gbp")}
+                            | {"gap": "{:.1e}".format},
                             numeric=list(curve.columns))]  # fmt: skip
     body.append(footer_html())
     path = folder / "levers.html"
