@@ -16,6 +16,7 @@ import pandas as pd
 
 from planner.config import Scenario
 from planner.highs import SolverError, SolverOptions
+from planner.runfolder import HeldProjects
 
 FUTURE_PREFIX = "future-"
 
@@ -30,6 +31,7 @@ class FutureTask:
     future: str
     target_year: int | None
     options: dict[str, Any]
+    held: HeldProjects | None = None  # a plan to evaluate in the future too (its regret against the future's own)
 
 
 def solve_future(task: FutureTask) -> dict[str, Any]:
@@ -71,7 +73,24 @@ def solve_future(task: FutureTask) -> dict[str, Any]:
         {"future": task.future, "project_id": r.project_id, "opening_year": int(r.opening_year), "places": r.places}
         for r in built.itertuples()
     ]
+    if task.held is not None:
+        row.update(_held_row(data, scen, task, out.shortfall, row["discounted_cost_gbp"]))
     return {"row": row, "projects": projects}
+
+
+def _held_row(data: Any, scen: Scenario, task: FutureTask, own_shortfall: float, own_cost: float) -> dict:
+    """The held plan in this future (its projects kept, the rest re-planned) and its regret against the future's
+    own best plan: in shortfall first, then in cost."""
+    from planner.plan import plan
+
+    try:
+        held = plan(data, scen, task.target_year, SolverOptions(**task.options), progress=lambda _m: None,
+                    held=task.held)  # fmt: skip
+    except SolverError as exc:
+        return {"plan_status": "no plan", "plan_note": str(exc)[:200]}
+    cost = held.breakdown.get("total", float("nan"))
+    return {"plan_status": held.status, "plan_shortfall_gbp": held.shortfall, "plan_discounted_cost_gbp": cost,
+            "regret_shortfall_gbp": held.shortfall - own_shortfall, "regret_cost_gbp": cost - own_cost}  # fmt: skip
 
 
 def future_names(futures: pd.DataFrame, n: int | None) -> list[str]:
@@ -136,7 +155,7 @@ def option_robustness(projects: pd.DataFrame, futures: pd.DataFrame, options: pd
 
 
 def tasks_for(data_folder: Path, zones: str, scenario: Scenario, futures: list[str], target_year: int | None,
-              options: SolverOptions) -> list[FutureTask]:  # fmt: skip
+              options: SolverOptions, held: HeldProjects | None = None) -> list[FutureTask]:  # fmt: skip
     opts = {**asdict(options), "log": False}
     scen = scenario.model_dump(mode="json")  # the file it came from is not a field
-    return [FutureTask(str(data_folder), zones, scen, f, target_year, opts) for f in futures]
+    return [FutureTask(str(data_folder), zones, scen, f, target_year, opts, held) for f in futures]

@@ -194,6 +194,13 @@ class HighsSolver:
             self._explain_costs(h)
         t1 = time.perf_counter()
         run_interruptibly(h)
+        if warm_start and _start_misjudged(h, offset):
+            # HiGHS 1.16 can take a MIP start's objective in the presolved space without presolve's constant and
+            # stop at once, "optimal" at the start (seen on a small instance whose true optimum is lower): solve
+            # again from no start
+            self.note("(the solver misjudged the starting plan; solving again without it)")
+            h.clearSolver()
+            run_interruptibly(h)
         seconds = time.perf_counter() - t1
         ms, info = h.getModelStatus(), h.getInfo()
         has = info.primal_solution_status == 2  # feasible
@@ -209,6 +216,16 @@ class HighsSolver:
         bound = info.mip_dual_bound + offset if mip else obj
         gap = float(info.mip_gap) if mip and info.mip_gap < 1e30 else _gap(obj, bound)
         return SolveResult(status, True, obj, bound, gap, seconds, handoff)
+
+
+def _start_misjudged(h: highspy.Highs, offset: float) -> bool:
+    """The objective HiGHS reports differs from its own solution's cost (a MIP start taken at the wrong value)."""
+    info = h.getInfo()
+    if info.primal_solution_status != 2 or info.mip_node_count < 0:
+        return False
+    x = np.asarray(h.getSolution().col_value, dtype=float)
+    cost = float(np.dot(np.asarray(h.getLp().col_cost_, dtype=float), x)) + float(h.getLp().offset_)
+    return abs(cost - info.objective_function_value) > 1e-7 * max(1.0, abs(cost))
 
 
 def run_interruptibly(h: highspy.Highs) -> None:

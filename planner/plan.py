@@ -18,10 +18,12 @@ from planner.inputs import RELAXABLE, ModelInputs, build_inputs
 from planner.lexicographic import lexicographic
 from planner.marginal import fixed_decision_duals
 from planner.model import ModelIndex, build_index, build_model
+from planner.model.hold import hold_projects
 from planner.model.index import MONEY
 from planner.progress import announce
 from planner.results import objective_breakdown, result_tables
 from planner.results.marginal import marginal_tables
+from planner.runfolder import HeldProjects
 
 
 @dataclass
@@ -73,6 +75,7 @@ def plan(
     progress: Callable[[str], None] = announce,
     without: tuple[str, ...] = (),
     start_from: PlanOutcome | None = None,
+    held: HeldProjects | None = None,
 ) -> PlanOutcome:
     """Build and solve the plan for one scenario; return the solved model and its result tables.
 
@@ -81,6 +84,8 @@ def plan(
     `start_from`, a plan of another scenario on the same data (a sweep), starts the solve from its projects
     when the two models have the same projects and years: its opening decisions are fixed, the rest solved as
     an LP, and the result handed to HiGHS as a MIP start (skipped if that plan is not feasible here).
+    `held`, another plan's projects (a run folder's, or a robust plan's first stage), are kept as that plan decided
+    them: the plan evaluated in this scenario's future, the rest (placements, levers, later projects) re-planned.
     """
     options = options or SolverOptions()
     timings: dict[str, float] = {}
@@ -96,6 +101,10 @@ def plan(
     if not inp.balance_test:  # sufficiency only: the budget path is reported, not held
         drop.append("high_needs_balance")
     m = build_model(ix, drop=drop)
+    if held is not None:
+        missing = hold_projects(m, ix, held.opening, held.places_by_year, held.first_stage_years)
+        if missing:
+            progress(f"[{name}] the held plan's options {missing} are not in this data: left out")
     timings["build_seconds"] = time.perf_counter() - t
     progress(
         f"[{name}] model built: {m.nvariables()} variables, {m.nconstraints()} constraints "

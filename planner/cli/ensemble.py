@@ -6,7 +6,9 @@ existing cluster with --scheduler tcp://host:port; the model is built inside eac
 printed as each future finishes, and the dashboard's address at the start. Writes to a folder under runs/:
 futures.csv (one row a future: status, gap, shortfall, cost, cumulative deficit, projects, seconds),
 projects_by_future.csv, options.csv (for every option the share of futures in which it is built and the spread of
-its opening year: how robust each choice is), robustness.png and ensemble.html.
+its opening year: how robust each choice is), robustness.png and ensemble.html. With --plan FOLDER, one plan (a
+run folder's projects, or a robust plan's first stage) is also evaluated in every future, the rest re-planned:
+futures.csv adds its shortfall and cost there and its regret against each future's own best plan.
 
 Exit status: 0 every future planned (within the gap, or any plan with --accept-gap); 1 a time limit left a gap;
 2 bad data, scenario or arguments; 3 a future has no plan (the others are kept).
@@ -19,6 +21,7 @@ import json
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 
 from planner.cli import common
 from planner.cli.guard import guarded
@@ -28,7 +31,7 @@ from planner.data.demand import read_futures
 from planner.futures import dask_client, future_names, option_robustness, run_ensemble, tasks_for
 from planner.progress import announce
 from planner.report.ensemble_page import ensemble_page
-from planner.runfolder import RunFolderError, RunWriter, command_line, default_runs_dir
+from planner.runfolder import RunFolderError, RunWriter, command_line, default_runs_dir, held_projects
 
 PROG = "python -m planner.ensemble"
 
@@ -43,6 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="the first N futures of futures.csv (default: all)")  # fmt: skip
     p.add_argument("--workers", type=common.positive_int, default=2, help="LocalCluster worker processes (default 2)")
     p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:port)")
+    p.add_argument("--plan", type=Path, default=None, metavar="FOLDER",
+                   help="also evaluate one plan in every future: a run folder's projects, or a robust plan's first "
+                   "stage (its folder from planner.solve --futures), the rest re-planned; adds its regret")  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -61,13 +67,14 @@ def _main(argv: list[str] | None) -> int:
             raise DataError(str(folder / "futures.csv"), "no futures (rows whose scenario is future-…)", fix)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         out = args.out or default_runs_dir() / f"ensemble-{scenario.name}-{stamp}"
+        held = held_projects(args.plan) if args.plan else None
         writer = RunWriter(out, args.force, unique=args.out is None)
     except (DataError, ScenarioError, RunFolderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     options = common.solver_options(args)
     threads = options.threads or 1
-    tasks = tasks_for(folder, args.zones, scenario, names, args.year, options)
+    tasks = tasks_for(folder, args.zones, scenario, names, args.year, options, held)
     t0 = time.perf_counter()
     try:
         with dask_client(args.scheduler, args.workers, threads) as client:
@@ -80,7 +87,8 @@ def _main(argv: list[str] | None) -> int:
         seconds = time.perf_counter() - t0
         meta = {"command": command_line(PROG, argv), "scenario": scenario.model_dump(mode="json"),
                 "data": {"folder": str(folder), "zones": args.zones}, "futures": names,
-                "workers": args.scheduler or args.workers, "seconds": round(seconds, 1)}  # fmt: skip
+                "workers": args.scheduler or args.workers, "seconds": round(seconds, 1),
+                "plan_evaluated": str(args.plan) if args.plan else None}  # fmt: skip
         (writer.tmp / "manifest.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
         ensemble_page(writer.tmp, data.geography, data.options, futures, robust, scenario.name, seconds)
     except BaseException:

@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=None, help="run folder (default runs/<year>-<scenario>-<timestamp>)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.add_argument("--no-report", action="store_true", help="tables and plan.png only (no HTML report, map, Excel)")
+    p.add_argument("--futures", default=None, metavar="N|NAMES",
+                   help="one robust plan for many demand futures: the first N futures of futures.csv, or "
+                   "projections separated by commas (low,central,high); see docs/model.md section 13")  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -87,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
+    if args.futures is not None:
+        from planner.cli.robust import run_robust
+
+        return run_robust(args, argv)
     started = time.perf_counter()
     folder = data_folder(args)
     writer = None

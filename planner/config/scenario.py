@@ -113,6 +113,31 @@ class Scenario(BaseModel):
         1.0, description="what a pound of money outside the high-needs budget weighs against a pound of its shortfall"
     )
     extra_income: NonNeg = Field(0.0, description="GBP a year added to high-needs income from the target year")
+    # the robust plan across demand futures (python -m planner.solve --futures N; docs/model.md section 13)
+    first_stage_years: Whole = Field(
+        2,
+        ge=1,
+        description="robust plan: decisions that start in this many first planning years are common to "
+        "every future (projects whose works start then, support teams, borrowing, transfer)",
+    )
+    shortfall_price: NonNeg = Field(
+        10.0, description="robust plan: pounds of plan cost that a pound of high-needs shortfall weighs"
+    )
+    cvar_level: Annotated[float, Field(strict=True, ge=0, lt=1)] = Field(
+        0.8, description="robust plan: the CVaR averages the worst (1 - level) share of futures"
+    )
+    cvar_weight: NonNeg = Field(
+        1.0, description="robust plan: weight on the CVaR of the priced harm (shortfall and unmet local need)"
+    )
+    local_need_price: NonNeg = Field(
+        0.0,
+        description="robust plan: GBP a pupil-year in an independent setting from the target year weighs, "
+        "beyond its fee (unmet local need)",
+    )
+    build_delay_probability: Annotated[float, Field(strict=True, ge=0, le=1)] = Field(
+        0.0, description="robust plan: chance that a site's project opens late in a future (drawn per site and future)"
+    )
+    build_delay_years: Whole = Field(1, ge=1, description="robust plan: years late when a project is delayed")
 
     source: str = Field("", exclude=True, description="the file the scenario came from")
 

@@ -62,6 +62,7 @@ class ModelIndex:
     project_min: np.ndarray  # the smallest size of a range project
     project_range: np.ndarray  # bool: any size in [min, max], growing over time (else one fixed size)
     project_first: np.ndarray  # position of the first year it could be open
+    project_lead: np.ndarray  # years of works before it opens (lead time)
     open_index: list[tuple[int, int]]  # (p, i) for every year i it could be open
     places_index: list[tuple[int, int]]  # (p, i) of range projects: Places[p,i] is a variable
     forced_sites: set[str]
@@ -254,6 +255,7 @@ def _projects(inp: ModelInputs, s_pos: dict, a_setting: np.ndarray, pairs: list[
         "project_min": pr["min_places"].to_numpy(dtype=float),
         "project_range": p_range,
         "project_first": p_first,
+        "project_lead": pr["lead_time"].to_numpy(dtype=np.int64),
         "open_index": open_index,
         "places_index": [(p, i) for p, i in open_index if p_range[p]],
         "forced_sites": forced_sites,

@@ -30,7 +30,8 @@ def robustness_map(geo: Geography, options: pd.DataFrame, robust: pd.DataFrame, 
     geo.districts.plot(ax=ax, color="#f4f4f4", edgecolor="#888888", linewidth=0.6)
     none = g[g["share_built"] <= 0]
     some = g[g["share_built"] > 0]
-    none.plot(ax=ax, color="#bbbbbb", markersize=10, label="built in no future")
+    if len(none):
+        none.plot(ax=ax, color="#bbbbbb", markersize=10, label="built in no future")
     if len(some):
         size = 20 + 80 * some["share_built"]
         some.plot(ax=ax, column="share_built", cmap="viridis_r", vmin=0, vmax=1, markersize=size,
@@ -61,6 +62,22 @@ def spread_chart(futures: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def regret_html(futures: pd.DataFrame) -> list[str]:
+    """The evaluated plan's regret across futures (when the ensemble evaluated one)."""
+    if "regret_cost_gbp" not in futures:
+        return []
+    cols = ["plan_shortfall_gbp", "regret_shortfall_gbp", "regret_cost_gbp"]
+    q = futures[cols].quantile([0.1, 0.5, 0.9, 1.0]).rename(index=lambda p: f"{p:.0%} quantile")
+    q.loc["mean"] = futures[cols].mean()
+    return [
+        "<h2>One plan in every future: its regret</h2>",
+        "<p class='small'>The plan given with --plan, its projects kept (a robust plan: its first stage) and the "
+        "rest re-planned in each future, against that future's own best plan: the extra shortfall, then the extra "
+        "discounted cost.</p>",
+        table_html(q.reset_index(names=""), dict.fromkeys(cols, fmt_gbp2)),
+    ]
+
+
 def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: pd.DataFrame, robust: pd.DataFrame,
                   scenario: str, seconds: float) -> Path:  # fmt: skip
     title = f"Plans across {len(futures)} demand futures: {scenario}"
@@ -86,6 +103,7 @@ def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: 
             q.rename(index=lambda p: f"{p:.0%} quantile").reset_index(names=""),
             {"shortfall_gbp": fmt_gbp2, "cumulative_deficit_gbp": fmt_gbp2},
         ),  # fmt: skip
+        *regret_html(futures),
         "<h2>Futures</h2>",
         table_html(futures, {c: fmt_gbp2 for c in futures.columns if c.endswith("_gbp")}, scroll=True),
         footer_html(),

@@ -6,7 +6,15 @@ nothing is half written; an existing folder is replaced only when asked (force).
 version from version 2 on; folders written before have none and read as version 1 (same tables).
 """
 
-from planner.runfolder.reader import RunTables, empty_table, load_run, read_manifest, read_table
+from planner.runfolder.reader import (
+    HeldProjects,
+    RunTables,
+    empty_table,
+    held_projects,
+    load_run,
+    read_manifest,
+    read_table,
+)
 from planner.runfolder.tables import (
     BUDGET_COLUMNS,
     FEES_PREFIX,
@@ -34,6 +42,8 @@ from planner.runfolder.writer import (
 )
 
 __all__ = [
+    "HeldProjects",
+    "held_projects",
     "BUDGET_COLUMNS",
     "FEES_PREFIX",
     "FORMAT_VERSION",

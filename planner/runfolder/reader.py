@@ -146,3 +146,40 @@ def empty_table(name: str) -> pd.DataFrame:
     """A run table with its columns and no rows (a plan that builds nothing)."""
     columns = RUN_TABLES.get(name) or OPTIONAL_RUN_TABLES.get(name) or ()
     return pd.DataFrame({c: pd.Series(dtype=float if c in ("lon", "lat") else object) for c in columns})
+
+
+@dataclass
+class HeldProjects:
+    """A plan's projects, to hold in other futures: option -> (opening year, places at the horizon), places by
+    (option, year) where known; `first_stage_years`: a robust plan's first stage only (else every project)."""
+
+    opening: dict[str, tuple[int, float]]
+    places_by_year: dict[tuple[str, int], float] = field(default_factory=dict)
+    first_stage_years: int | None = None
+
+
+def held_projects(folder: Path) -> HeldProjects:
+    """The projects a plan's folder holds, to evaluate that plan in other futures: a robust plan's first stage
+    (robust_projects.csv, stage first, with its first_stage_years), or a run folder's projects (projects.csv,
+    options only, with their places by year from project_years.csv). Raises RunFolderError naming what is missing."""
+    folder = Path(folder)
+    robust = folder / "robust.json"
+    try:
+        if robust.is_file():
+            span = int(json.loads(robust.read_text())["weights"]["span"])
+            pr = pd.read_csv(folder / "robust_projects.csv")
+            pr = pr[pr["stage"] == "first"].dropna(subset=["opening_year"])
+            opening = {str(r.option_id): (int(r.opening_year), float(r.places)) for r in pr.itertuples()}
+            return HeldProjects(opening, {}, span)
+        pr = pd.read_csv(folder / "projects.csv")
+        pr = pr[pr["kind"] == "option"]
+        opening = {str(r.project_id): (int(r.opening_year), float(r.places)) for r in pr.itertuples()}
+        py = pd.read_csv(folder / "project_years.csv")
+        py = py[py["project_id"].isin(opening)]
+        by_year = {(str(r.project_id), int(r.year)): float(r.places) for r in py.itertuples()}
+        return HeldProjects(opening, by_year, None)
+    except (OSError, KeyError, ValueError) as exc:
+        raise RunFolderError(
+            f"{folder}: not a run folder or robust plan folder whose projects can be read ({exc}). Fix: give the "
+            "folder python -m planner.solve wrote"
+        ) from None

@@ -1,0 +1,304 @@
+"""A robust plan across demand futures: data + scenario + futures -> one planning model a future -> the two-stage
+program (planner/model/robust.py) -> solved -> each future's result tables, and the measures that say what
+planning for many futures is worth (docs/model.md section 13):
+
+- RP: the robust plan's objective (expected cost and priced harm, plus the weighted CVaR);
+- WS (wait and see): the same objective when every future may choose its own first stage;
+  EVPI = RP - WS, what knowing the future would be worth;
+- EEV: the objective of the mean-value plan's first stage (planned for the futures' mean demand) kept in every
+  future, the rest re-planned; VSS = EEV - RP, what planning for the spread rather than the mean is worth.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.config import Scenario, apply_scenario
+from planner.data import PlanningData
+from planner.data.demand import projection_plans
+from planner.highs import HighsSolver, SolverError, SolveResult, SolverOptions
+from planner.inputs import ModelInputs, build_inputs
+from planner.model import ModelIndex, build_index, build_model
+from planner.model.index import MONEY
+from planner.model.robust import (
+    FutureBlock,
+    RobustWeights,
+    build_extensive_form,
+    first_stage_projects,
+    first_stage_values,
+    fix_first_stage,
+)
+from planner.progress import announce
+from planner.results import result_tables
+
+MEAN_FUTURE = "futures-mean"
+
+
+@dataclass
+class FuturePlan:
+    """One future's part of the robust plan."""
+
+    name: str
+    probability: float
+    inputs: ModelInputs
+    index: ModelIndex
+    model: pyo.ConcreteModel  # its block of the solved two-stage program
+    tables: dict[str, pd.DataFrame]
+    delayed_sites: list[str]
+
+
+@dataclass
+class RobustOutcome:
+    weights: RobustWeights
+    futures: list[FuturePlan]
+    by_future: pd.DataFrame  # one row a future: cost, shortfall, harm, objective under each plan, regret
+    first_stage: pd.DataFrame  # projects whose works start in the first stage
+    summary: dict[str, float | str | None]  # RP, WS, EEV, VSS, EVPI, CVaR, expectations (GBP), proof, seconds
+    solves: list[dict]
+
+    @property
+    def status(self) -> str:
+        """optimal when every solve reached its gap, else the first other status."""
+        return next((s["status"] for s in self.solves if s["status"] != "optimal"), "optimal")
+
+
+def weights_of(scenario: Scenario) -> RobustWeights:
+    return RobustWeights(
+        span=scenario.first_stage_years,
+        shortfall_price=scenario.shortfall_price,
+        local_need_price=scenario.local_need_price / MONEY,
+        cvar_level=scenario.cvar_level,
+        cvar_weight=scenario.cvar_weight,
+    )
+
+
+def with_mean_future(data: PlanningData, names: list[str]) -> PlanningData:
+    """The data with one more projection in plans.csv: the futures' mean plans by year, need group and phase."""
+    rows = pd.concat([projection_plans(data, n) for n in names])
+    mean = rows.groupby(["year", "need_group", "phase"], as_index=False)["plans"].sum()
+    mean["plans"] /= len(names)
+    mean["scenario"] = MEAN_FUTURE
+    for col in data.plans.columns.difference(mean.columns):
+        mean[col] = "derived" if col == "basis" else f"mean of {len(names)} futures" if col == "source" else ""
+    return replace(data, plans=pd.concat([data.plans, mean[data.plans.columns]], ignore_index=True))
+
+
+def _future_model(
+    data: PlanningData, scenario: Scenario, name: str, target_year: int | None
+) -> tuple[ModelInputs, ModelIndex]:
+    applied = apply_scenario(data, scenario.model_copy(update={"demand_projection": name}), target_year)
+    inp = build_inputs(applied)
+    return inp, build_index(inp)
+
+
+def _blocks(
+    prepared: list[tuple[str, float, ModelInputs, ModelIndex]], delays: dict[str, dict[int, int]]
+) -> list[FutureBlock]:
+    """Fresh planning models of the futures (a model is a block of one two-stage program only)."""
+    out = []
+    for name, p, inp, ix in prepared:
+        m = build_model(ix, drop=[] if inp.balance_test else ["high_needs_balance"])
+        outside = [k for k, s in enumerate(ix.settings) if inp.settings.loc[s, "setting_type"] == "independent"]
+        out.append(FutureBlock(name, p, ix, m, outside, delays.get(name, {})))
+    return out
+
+
+def draw_delays(ix: ModelIndex, names: list[str], scenario: Scenario, seed: int) -> dict[str, dict[int, int]]:
+    """Future -> {project: years late}: each site's projects late by build_delay_years with build_delay_probability,
+    drawn for every site and future (future k's draws from its own stream)."""
+    q = scenario.build_delay_probability
+    sites = sorted(set(ix.project_site))
+    out: dict[str, dict[int, int]] = {}
+    for k, name in enumerate(names):
+        rng = np.random.default_rng([seed, k])
+        late = {s for s, u in zip(sites, rng.random(len(sites)), strict=True) if u < q}
+        out[name] = {j: scenario.build_delay_years for j, s in enumerate(ix.project_site) if s in late}
+    return out
+
+
+def robust_plan(
+    data: PlanningData,
+    scenario: Scenario,
+    futures: list[str],
+    target_year: int | None = None,
+    options: SolverOptions | None = None,
+    probabilities: list[float] | None = None,
+    progress: Callable[[str], None] = announce,
+    evaluate: bool = True,
+) -> RobustOutcome:
+    """Plan once for all `futures` (projections of plans.csv or futures of futures.csv, equally likely unless
+    `probabilities` say otherwise); with `evaluate`, also the wait-and-see and mean-value programs (WS, EEV)."""
+    options = options or SolverOptions()
+    if len(set(futures)) != len(futures):
+        raise ValueError("each future may be named once")
+    probs = probabilities or [1.0 / len(futures)] * len(futures)
+    w = weights_of(scenario)
+    solver = HighsSolver(options)
+    solves: list[dict] = []
+    t0 = time.perf_counter()
+    prepared = []
+    for k, name in enumerate(futures, 1):
+        t = time.perf_counter()
+        inp, ix = _future_model(data, scenario, name, target_year)
+        prepared.append((name, probs[k - 1], inp, ix))
+        progress(f"[{k}/{len(futures)}] {name}: model inputs ({time.perf_counter() - t:.1f} s)")
+    delays = draw_delays(prepared[0][3], futures, scenario, options.seed)
+
+    def solve(label: str, root: pyo.ConcreteModel) -> SolveResult:
+        progress(f"{label}: {root.nvariables()} variables, {root.nconstraints()} constraints")
+        r = solver.solve(root)
+        if not r.has_solution:
+            raise SolverError(f"the {label} found no plan (status {r.status}); raise --time-limit")
+        solves.append(
+            {
+                "solve": label,
+                "status": r.status,
+                "objective_gbp_m": pyo.value(root.objective),
+                "bound_gbp_m": r.bound,
+                "gap": r.gap,
+                "seconds": r.solve_seconds,
+            }
+        )
+        return r
+
+    blocks = _blocks(prepared, delays)
+    root = build_extensive_form(blocks, w)
+    r = solve("robust plan", root)
+    rp = float(pyo.value(root.objective))
+    plans = [
+        FuturePlan(
+            name, p, inp, ix, fb.model, result_tables(inp, ix, fb.model), sorted({ix.project_site[j] for j in fb.delay})
+        )
+        for (name, p, inp, ix), fb in zip(prepared, blocks, strict=True)
+    ]
+    by_future = _future_rows(root, blocks, w, "robust")
+    summary: dict[str, float | str | None] = {
+        "futures": len(futures),
+        "robust_objective_gbp": rp * MONEY,
+        "robust_bound_gbp": None if r.bound is None else r.bound * MONEY,
+        "robust_gap": r.gap,
+        "expected_cost_gbp": float((by_future["probability"] * by_future["robust_cost_gbp"]).sum()),
+        "expected_shortfall_gbp": float((by_future["probability"] * by_future["robust_shortfall_gbp"]).sum()),
+        "cvar_priced_harm_gbp": cvar(by_future["robust_harm_gbp"], by_future["probability"], w.cvar_level),
+    }
+    if evaluate:
+        ws_root = build_extensive_form(_blocks(prepared, delays), w, link=False)
+        solve("wait-and-see (each future its own first stage)", ws_root)
+        ws = float(pyo.value(ws_root.objective))
+        by_future = by_future.join(_future_rows(ws_root, None, w, "own_best")[["own_best_objective_gbp"]])
+        mean_data = with_mean_future(data, futures)
+        inp_m, ix_m = _future_model(mean_data, scenario, MEAN_FUTURE, target_year)
+        ev_root = build_extensive_form(_blocks([(MEAN_FUTURE, 1.0, inp_m, ix_m)], {}), w)
+        solve("mean-value plan (the futures' mean demand)", ev_root)
+        eev_root = build_extensive_form(_blocks(prepared, delays), w)
+        fix_first_stage(eev_root, first_stage_values(ev_root))
+        solve("mean-value plan's first stage in every future", eev_root)
+        eev = float(pyo.value(eev_root.objective))
+        by_future = by_future.join(_future_rows(eev_root, None, w, "mean_plan")[["mean_plan_objective_gbp"]])
+        by_future["regret_gbp"] = by_future["robust_objective_gbp"] - by_future["own_best_objective_gbp"]
+        summary.update(
+            {
+                "wait_and_see_gbp": ws * MONEY,
+                "mean_plan_in_every_future_gbp": eev * MONEY,
+                "evpi_gbp": (rp - ws) * MONEY,
+                "vss_gbp": (eev - rp) * MONEY,
+            }
+        )
+    summary["seconds"] = time.perf_counter() - t0
+    first = first_stage_table(root, prepared[0][2], prepared[0][3], w.span, plans)
+    return RobustOutcome(w, plans, by_future.reset_index(), first, summary, solves)
+
+
+def cvar(values: pd.Series, probabilities: pd.Series, level: float) -> float:
+    """CVaR_level of a discrete distribution: the mean of its worst (1 - level) probability mass."""
+    order = np.argsort(-values.to_numpy(dtype=float))
+    v, p = values.to_numpy(dtype=float)[order], probabilities.to_numpy(dtype=float)[order]
+    tail = 1.0 - level
+    take = np.minimum(p, np.maximum(0.0, tail - np.concatenate([[0.0], np.cumsum(p)[:-1]])))
+    return float((take * v).sum() / tail)
+
+
+def _future_rows(
+    root: pyo.ConcreteModel, blocks: list[FutureBlock] | None, w: RobustWeights, label: str
+) -> pd.DataFrame:
+    """Each future's cost C_f, shortfall S_f, priced harm H_f and C_f + H_f under the plan solved in `root`
+    (GBP)."""
+    rows = []
+    k = 0
+    while hasattr(root, f"future_{k}"):
+        m = getattr(root, f"future_{k}")
+        cost, harm = float(pyo.value(m.cost.expr)), float(pyo.value(root.Harm[k]))
+        row = {
+            "future_position": k,
+            f"{label}_cost_gbp": cost * MONEY,
+            f"{label}_shortfall_gbp": max(0.0, float(pyo.value(m.first_aim))) * MONEY,
+            f"{label}_harm_gbp": harm * MONEY,
+            f"{label}_objective_gbp": (cost + harm) * MONEY,
+        }
+        if blocks is not None:
+            row = {
+                "future": blocks[k].name,
+                "probability": blocks[k].probability,
+                **row,
+                "delayed_sites": ";".join(sorted({blocks[k].index.project_site[j] for j in blocks[k].delay})),
+            }
+        rows.append(row)
+        k += 1
+    return pd.DataFrame(rows).set_index("future_position")
+
+
+def first_stage_table(
+    root: pyo.ConcreteModel, inp: ModelInputs, ix: ModelIndex, span: int, plans: list[FuturePlan]
+) -> pd.DataFrame:
+    """The projects the robust plan starts in the first stage (their opening year on time and places), and, for
+    every option any future's plan builds, the share of futures whose plan builds it (later ones chosen there)."""
+    vals = first_stage_values(root)
+    opened: dict[int, int] = {}
+    for (j, i), v in sorted(vals.get("First_Open", {}).items()):
+        if (v or 0) > 0.5 and j not in opened:
+            opened[j] = i
+    places = vals.get("First_Places", {})
+    rows = []
+    for j, i in opened.items():
+        size = places.get((j, i)) if ix.project_range[j] else ix.project_places[j]
+        last = max(k for (jj, k) in first_stage_projects(ix, span) if jj == j)
+        size = places.get((j, last), size) if ix.project_range[j] else size
+        rows.append(
+            {
+                "option_id": ix.project_option[j],
+                "site_id": ix.project_site[j],
+                "stage": "first",
+                "opening_year": ix.years[i],
+                "places": float(size or 0.0),
+            }
+        )
+    first = pd.DataFrame(rows, columns=["option_id", "site_id", "stage", "opening_year", "places"])
+    built = []
+    for fp in plans:
+        pr = fp.tables["projects"]
+        if len(pr):
+            built += [
+                (fp.name, fp.probability, r.project_id, int(r.opening_year), float(r.places))
+                for r in pr[pr["kind"] == "option"].itertuples()
+            ]
+    b = pd.DataFrame(built, columns=["future", "probability", "option_id", "opening_year", "places"])
+    g = b.groupby("option_id")
+    later = pd.DataFrame(
+        {
+            "share_of_futures": g["probability"].sum(),
+            "opening_year_min": g["opening_year"].min(),
+            "opening_year_max": g["opening_year"].max(),
+            "places_mean": g["places"].mean(),
+        }
+    ).reset_index()
+    opts = inp.projects.drop_duplicates("option_id").set_index("option_id")
+    later["site_id"] = later["option_id"].map(opts["site_id"])
+    later["stage"] = np.where(later["option_id"].isin(first["option_id"]), "first", "later")
+    out = first.merge(later, on=["option_id", "site_id", "stage"], how="outer")
+    return out.sort_values(["stage", "option_id"]).reset_index(drop=True)
