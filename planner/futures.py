@@ -32,6 +32,7 @@ class FutureTask:
     target_year: int | None
     options: dict[str, Any]
     held: HeldProjects | None = None  # a plan to evaluate in the future too (its regret against the future's own)
+    own: bool = True  # the future's own best plan (False: only the held plan, evaluated)
 
 
 def solve_future(task: FutureTask) -> dict[str, Any]:
@@ -47,6 +48,9 @@ def solve_future(task: FutureTask) -> dict[str, Any]:
         warnings.simplefilter("ignore", DataWarning)
         data = load_data(task.data_folder, zones=task.zones)
     scen = Scenario.model_validate({**task.scenario, "demand_projection": task.future})
+    if not task.own:  # one plan evaluated in this future, nothing else
+        row = {"future": task.future, **_held_row(data, scen, task, None, None)}
+        return {"row": {**row, "status": row["plan_status"], "seconds": time.perf_counter() - t0}, "projects": []}
     try:
         out = plan(data, scen, task.target_year, SolverOptions(**task.options), progress=lambda _m: None)
     except SolverError as exc:
@@ -67,7 +71,6 @@ def solve_future(task: FutureTask) -> dict[str, Any]:
         ),
         "projects_built": len(built),
         "places_built": float(built["places"].sum()) if len(built) else 0.0,
-        "seconds": time.perf_counter() - t0,
     }
     projects = [
         {"future": task.future, "project_id": r.project_id, "opening_year": int(r.opening_year), "places": r.places}
@@ -75,12 +78,14 @@ def solve_future(task: FutureTask) -> dict[str, Any]:
     ]
     if task.held is not None:
         row.update(_held_row(data, scen, task, out.shortfall, row["discounted_cost_gbp"]))
+    row["seconds"] = time.perf_counter() - t0
     return {"row": row, "projects": projects}
 
 
-def _held_row(data: Any, scen: Scenario, task: FutureTask, own_shortfall: float, own_cost: float) -> dict:
-    """The held plan in this future (its projects kept, the rest re-planned) and its regret against the future's
-    own best plan: in shortfall first, then in cost."""
+def _held_row(data: Any, scen: Scenario, task: FutureTask, own_shortfall: float | None, own_cost: float | None
+              ) -> dict:  # fmt: skip
+    """The held plan in this future (its projects kept, the rest re-planned) and, given the future's own best
+    plan's shortfall and cost, its regret: in shortfall first, then in cost."""
     from planner.plan import plan
 
     try:
@@ -89,8 +94,12 @@ def _held_row(data: Any, scen: Scenario, task: FutureTask, own_shortfall: float,
     except SolverError as exc:
         return {"plan_status": "no plan", "plan_note": str(exc)[:200]}
     cost = held.breakdown.get("total", float("nan"))
-    return {"plan_status": held.status, "plan_shortfall_gbp": held.shortfall, "plan_discounted_cost_gbp": cost,
-            "regret_shortfall_gbp": held.shortfall - own_shortfall, "regret_cost_gbp": cost - own_cost}  # fmt: skip
+    budget = held.tables["budget"].set_index("year")
+    row = {"plan_status": held.status, "plan_shortfall_gbp": held.shortfall, "plan_discounted_cost_gbp": cost,
+           "plan_cumulative_deficit_gbp": float(budget["cumulative_deficit"].iloc[-1])}  # fmt: skip
+    if own_shortfall is not None and own_cost is not None:
+        row.update({"regret_shortfall_gbp": held.shortfall - own_shortfall, "regret_cost_gbp": cost - own_cost})
+    return row
 
 
 def future_names(futures: pd.DataFrame, n: int | None) -> list[str]:
@@ -128,8 +137,9 @@ def run_ensemble(
         rows.append(got["row"])
         projects += got["projects"]
         r = got["row"]
-        progress(f"[{k}/{len(tasks)}] {r['future']}: {r['status']}, shortfall GBP "
-                 f"{r.get('shortfall_gbp', float('nan')) / 1e6:,.2f}m, {r['seconds']:.0f} s")  # fmt: skip
+        short = r.get("shortfall_gbp", r.get("plan_shortfall_gbp", float("nan")))
+        progress(f"[{k}/{len(tasks)}] {r['future']}: {r['status']}, shortfall GBP {short / 1e6:,.2f}m, "
+                 f"{r['seconds']:.0f} s")  # fmt: skip
     futures = pd.DataFrame(rows).sort_values("future").reset_index(drop=True)
     cols = ["future", "project_id", "opening_year", "places"]
     return futures, pd.DataFrame(projects, columns=cols).sort_values(["project_id", "future"]).reset_index(drop=True)
@@ -154,8 +164,16 @@ def option_robustness(projects: pd.DataFrame, futures: pd.DataFrame, options: pd
     return out.sort_values(["share_built", "option_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def tasks_for(data_folder: Path, zones: str, scenario: Scenario, futures: list[str], target_year: int | None,
-              options: SolverOptions, held: HeldProjects | None = None) -> list[FutureTask]:  # fmt: skip
+def tasks_for(
+    data_folder: Path,
+    zones: str,
+    scenario: Scenario,
+    futures: list[str],
+    target_year: int | None,
+    options: SolverOptions,
+    held: HeldProjects | None = None,
+    own: bool = True,
+) -> list[FutureTask]:
     opts = {**asdict(options), "log": False}
     scen = scenario.model_dump(mode="json")  # the file it came from is not a field
-    return [FutureTask(str(data_folder), zones, scen, f, target_year, opts, held) for f in futures]
+    return [FutureTask(str(data_folder), zones, scen, f, target_year, opts, held, own) for f in futures]

@@ -31,6 +31,7 @@ import pandas as pd
 import pytest
 
 from planner.check import check_run
+from planner.cli.ensemble import main as ensemble_main
 from planner.cli.solve import main as solve_main
 from planner.config import Scenario
 from planner.data import load_data
@@ -248,3 +249,12 @@ def test_one_plan_evaluated_in_every_future_on_dask(tmp_path: Path) -> None:
             got = got.set_index("future")
             assert got["regret_cost_gbp"].to_dict() == pytest.approx(regret, abs=1), name
             assert got["regret_shortfall_gbp"].to_dict() == pytest.approx(dict.fromkeys(futures, 0.0), abs=1)
+    # the command, the robust plan only evaluated: future-001 880,000 and future-002 1,296,000
+    ens = tmp_path / "evaluated"
+    args = ["--data", str(folder), "--year", "2027", "--futures", "2", "--plan", str(tmp_path / "robust"),
+            "--evaluate-only", "--workers", "2", "--out", str(ens), "--quiet"]  # fmt: skip
+    assert ensemble_main(args) == 0
+    table = pd.read_csv(ens / "futures.csv").set_index("future")
+    evaluated = {"future-001": 880_000, "future-002": 1_296_000}
+    assert table["plan_discounted_cost_gbp"].to_dict() == pytest.approx(evaluated, abs=1)
+    assert "shortfall_gbp" not in table and (ens / "ensemble.html").is_file()

@@ -45,6 +45,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--futures", type=common.positive_int, default=None,
                    help="the first N futures of futures.csv (default: all)")  # fmt: skip
     p.add_argument("--workers", type=common.positive_int, default=2, help="LocalCluster worker processes (default 2)")
+    p.add_argument(
+        "--evaluate-only",
+        action="store_true",
+        help="with --plan: only evaluate that plan in every future (not each future's own best plan)",
+    )
     p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler (tcp://host:port)")
     p.add_argument("--plan", type=Path, default=None, metavar="FOLDER",
                    help="also evaluate one plan in every future: a run folder's projects, or a robust plan's first "
@@ -74,7 +79,11 @@ def _main(argv: list[str] | None) -> int:
         return 2
     options = common.solver_options(args)
     threads = options.threads or 1
-    tasks = tasks_for(folder, args.zones, scenario, names, args.year, options, held)
+    if args.evaluate_only and held is None:
+        print("error: --evaluate-only needs --plan FOLDER (the plan to evaluate)", file=sys.stderr)
+        writer.abandon()
+        return 2
+    tasks = tasks_for(folder, args.zones, scenario, names, args.year, options, held, own=not args.evaluate_only)
     t0 = time.perf_counter()
     try:
         with dask_client(args.scheduler, args.workers, threads) as client:
@@ -95,7 +104,9 @@ def _main(argv: list[str] | None) -> int:
         writer.abandon()
         raise
     done = writer.commit()
-    print(futures[["future", "status", "shortfall_gbp", "projects_built", "seconds"]].to_string(index=False))
+    shown = [c for c in ("future", "status", "shortfall_gbp", "plan_shortfall_gbp", "regret_shortfall_gbp",
+                         "regret_cost_gbp", "projects_built", "seconds") if c in futures]  # fmt: skip
+    print(futures[shown].to_string(index=False))
     print(f"Ensemble of {len(names)} futures in {seconds:.0f} s. Folder: {done}")
     if (futures["status"] == "no plan").any():
         return 3

@@ -45,12 +45,20 @@ def robustness_map(geo: Geography, options: pd.DataFrame, robust: pd.DataFrame, 
     return path
 
 
+def spread_columns(futures: pd.DataFrame) -> tuple[str, str]:
+    """The shortfall and deficit columns to spread: each future's own plan's, else (only one plan evaluated) that
+    plan's."""
+    return ("shortfall_gbp", "cumulative_deficit_gbp") if "shortfall_gbp" in futures else (
+        "plan_shortfall_gbp", "plan_cumulative_deficit_gbp")  # fmt: skip
+
+
 def spread_chart(futures: pd.DataFrame, path: Path) -> Path:
     """The shortfall over the target years and the cumulative deficit at the horizon, future by future."""
     ok = futures[futures["status"] != "no plan"]
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), dpi=150)
-    shown = (("shortfall_gbp", "shortfall over the target years, GBP m"),
-             ("cumulative_deficit_gbp", "cumulative deficit at the horizon, GBP m"))  # fmt: skip
+    short, deficit = spread_columns(futures)
+    shown = ((short, "shortfall over the target years, GBP m"),
+             (deficit, "cumulative deficit at the horizon, GBP m"))  # fmt: skip
     for ax, (col, label) in zip(axes, shown, strict=True):
         ax.hist(ok[col] / 1e6, bins=min(20, max(5, len(ok) // 2)), color="#0a5fa8", alpha=0.8)
         ax.set_xlabel(label)
@@ -84,12 +92,16 @@ def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: 
     robustness_map(geo, options, robust, folder / "robustness.png", title)
     spread_chart(futures, folder / "spread.png")
     built = robust[robust["futures_built"] > 0]
-    q = futures[futures["status"] != "no plan"][["shortfall_gbp", "cumulative_deficit_gbp"]].quantile([0.1, 0.5, 0.9])
+    cols = list(spread_columns(futures))
+    q = futures[futures["status"] != "no plan"][cols].quantile([0.1, 0.5, 0.9])
     body = [
         f"<h1>{title}</h1>",
         f"<p class='small'>Each future of futures.csv planned on its own (its own best plan), on Dask; {seconds:.0f} s "
         "in all. How often a project is built across futures says how robust the choice is: one built in every "
-        "future is wanted whatever demand does.</p>",
+        "future is wanted whatever demand does.</p>"
+        if "shortfall_gbp" in futures
+        else f"<p class='small'>One plan (--plan) evaluated in every future of futures.csv, its projects kept and the "
+        f"rest re-planned, on Dask; {seconds:.0f} s in all. The spread below is that plan's.</p>",
         figure_html(folder / "robustness.png", "Options by the share of futures whose plan builds them."),
         "<h2>Options built in any future</h2>",
         table_html(
@@ -101,7 +113,7 @@ def ensemble_page(folder: Path, geo: Geography, options: pd.DataFrame, futures: 
         figure_html(folder / "spread.png", "Across futures: the shortfall and the cumulative deficit."),
         table_html(
             q.rename(index=lambda p: f"{p:.0%} quantile").reset_index(names=""),
-            {"shortfall_gbp": fmt_gbp2, "cumulative_deficit_gbp": fmt_gbp2},
+            dict.fromkeys(cols, fmt_gbp2),
         ),  # fmt: skip
         *regret_html(futures),
         "<h2>Futures</h2>",
