@@ -142,6 +142,7 @@ def measure_mip(zones: str, time_limit: float, interface: str) -> dict[str, Any]
     except SolverError as exc:
         return {"status": "no plan", "error": str(exc), "plan_s": time.perf_counter() - t, "peak_mb": peak_mb()}
     return {
+        "folder": _run_folder_size(out, data, options),
         "status": out.status,
         "gap": out.gap,
         "shortfall_gap": out.shortfall_gap,
@@ -155,6 +156,23 @@ def measure_mip(zones: str, time_limit: float, interface: str) -> dict[str, Any]
         "timings": out.timings,
         "peak_mb": peak_mb(),
     }
+
+
+def _run_folder_size(out: Any, data: Any, options: Any) -> dict[str, Any]:
+    """The run folder planner.solve writes for this plan (report, map and workbook included), written to a
+    temporary folder: its size and its largest files, MB."""
+    import tempfile
+
+    from planner.cli.common import write_run
+    from planner.runfolder import RunWriter
+
+    with tempfile.TemporaryDirectory() as tmp:
+        writer = RunWriter(Path(tmp) / "run")
+        folder = write_run(writer, out, data, options, command="benchmark", started=time.perf_counter(),
+                           report=True, progress=lambda _m: None)  # fmt: skip
+        sizes = {p.name: p.stat().st_size / 1e6 for p in folder.rglob("*") if p.is_file()}
+    largest = dict(sorted(sizes.items(), key=lambda kv: -kv[1])[:5])
+    return {"mb": sum(sizes.values()), "files": len(sizes), "largest_mb": largest}
 
 
 def measure(zones: str, part: str, time_limit: float, lp_solver: str, interface: str) -> dict[str, Any]:

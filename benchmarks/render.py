@@ -101,6 +101,17 @@ def mip_table(results: list[Result]) -> str:
     return _table(head, rows, left=2)
 
 
+def folder_table(results: list[Result]) -> str:
+    """The run folder planner.solve writes for each instance's plan (report, map, workbook included)."""
+    rows = []
+    for r in results:
+        f = (r.get("mip") or {}).get("folder")
+        if f:
+            big = ", ".join(f"{k} {v:.1f}" for k, v in f["largest_mb"].items())
+            rows.append([r["instance"], f"{f['mb']:.1f}", str(f["files"]), big])
+    return _table(["instance", "run folder MB", "files", "largest files, MB"], rows) if rows else ""
+
+
 def same_model(b: Result) -> tuple[bool, str]:
     """Whether the direct build is the Pyomo build: counts, every entry, and LP optima (when both were solved)."""
     d, c = b["direct"], b["direct"]["compare"]
@@ -192,6 +203,9 @@ def render(results: list[Result], info: dict[str, Any], options: dict[str, Any],
     ]
     if any(r.get("mip") for r in results):
         lines += ["### MIP: the solves of plan()", "", mip_table(results), ""]
+        lines += ["### The run folder", "", "What `python -m planner.solve` writes for that plan (tables, Parquet, "
+                  "GeoPackage, plan.png, report.html, the interactive map and plan.xlsx); MSOA is the default run. "
+                  "Target: under 15 MB.", "", folder_table(results), ""]  # fmt: skip
     lines += [
         "## Direct build (numpy, no Pyomo) against the Pyomo build",
         "",

@@ -11,6 +11,7 @@ planning for many futures is worth (docs/model.md section 13):
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -155,16 +156,10 @@ def robust_plan(
         r = solver.solve(root)
         if not r.has_solution:
             raise SolverError(f"the {label} found no plan (status {r.status}); raise --time-limit")
-        solves.append(
-            {
-                "solve": label,
-                "status": r.status,
-                "objective_gbp_m": pyo.value(root.objective),
-                "bound_gbp_m": r.bound,
-                "gap": r.gap,
-                "seconds": r.solve_seconds,
-            }
-        )
+        value = float(pyo.value(root.objective))  # HiGHS's objective may lack presolve's constant: its gap does not
+        bound = value - max(0.0, (r.objective or value) - (r.bound if r.bound is not None else -math.inf))
+        solves.append({"solve": label, "status": r.status, "objective_gbp_m": value, "bound_gbp_m": bound,
+                       "gap": r.gap, "seconds": r.solve_seconds})  # fmt: skip
         return r
 
     blocks = _blocks(prepared, delays)
@@ -181,7 +176,7 @@ def robust_plan(
     summary: dict[str, float | str | None] = {
         "futures": len(futures),
         "robust_objective_gbp": rp * MONEY,
-        "robust_bound_gbp": None if r.bound is None else r.bound * MONEY,
+        "robust_bound_gbp": solves[0]["bound_gbp_m"] * MONEY,
         "robust_gap": r.gap,
         "expected_cost_gbp": float((by_future["probability"] * by_future["robust_cost_gbp"]).sum()),
         "expected_shortfall_gbp": float((by_future["probability"] * by_future["robust_shortfall_gbp"]).sum()),
@@ -202,14 +197,14 @@ def robust_plan(
         eev = float(pyo.value(eev_root.objective))
         by_future = by_future.join(_future_rows(eev_root, None, w, "mean_plan")[["mean_plan_objective_gbp"]])
         by_future["regret_gbp"] = by_future["robust_objective_gbp"] - by_future["own_best_objective_gbp"]
-        summary.update(
-            {
-                "wait_and_see_gbp": ws * MONEY,
-                "mean_plan_in_every_future_gbp": eev * MONEY,
-                "evpi_gbp": (rp - ws) * MONEY,
-                "vss_gbp": (eev - rp) * MONEY,
-            }
-        )
+        (rp_lo, _), (ws_lo, _), _, (eev_lo, _) = ((e["bound_gbp_m"], e["objective_gbp_m"]) for e in solves)
+        summary.update({
+            "wait_and_see_gbp": ws * MONEY, "mean_plan_in_every_future_gbp": eev * MONEY,
+            "evpi_gbp": (rp - ws) * MONEY, "vss_gbp": (eev - rp) * MONEY,
+            # what the solves prove: each optimum lies between its bound and its plan's objective
+            "evpi_proven_low_gbp": (rp_lo - ws) * MONEY, "evpi_proven_high_gbp": (rp - ws_lo) * MONEY,
+            "vss_proven_low_gbp": (eev_lo - rp) * MONEY, "vss_proven_high_gbp": (eev - rp_lo) * MONEY,
+        })  # fmt: skip
     summary["seconds"] = time.perf_counter() - t0
     first = first_stage_table(root, prepared[0][2], prepared[0][3], w.span, plans)
     return RobustOutcome(w, plans, by_future.reset_index(), first, summary, solves)
@@ -275,10 +270,10 @@ def first_stage_table(
                 "site_id": ix.project_site[j],
                 "stage": "first",
                 "opening_year": ix.years[i],
-                "places": float(size or 0.0),
+                "first_stage_places": float(size or 0.0),
             }
         )
-    first = pd.DataFrame(rows, columns=["option_id", "site_id", "stage", "opening_year", "places"])
+    first = pd.DataFrame(rows, columns=["option_id", "site_id", "stage", "opening_year", "first_stage_places"])
     built = []
     for fp in plans:
         pr = fp.tables["projects"]
@@ -294,11 +289,13 @@ def first_stage_table(
             "share_of_futures": g["probability"].sum(),
             "opening_year_min": g["opening_year"].min(),
             "opening_year_max": g["opening_year"].max(),
-            "places_mean": g["places"].mean(),
+            "mean_places_at_horizon": g["places"].mean(),
         }
     ).reset_index()
     opts = inp.projects.drop_duplicates("option_id").set_index("option_id")
     later["site_id"] = later["option_id"].map(opts["site_id"])
     later["stage"] = np.where(later["option_id"].isin(first["option_id"]), "first", "later")
     out = first.merge(later, on=["option_id", "site_id", "stage"], how="outer")
+    for col in ("opening_year", "opening_year_min", "opening_year_max"):
+        out[col] = out[col].astype("Int64")
     return out.sort_values(["stage", "option_id"]).reset_index(drop=True)

@@ -87,7 +87,7 @@ def solved(tmp_path: Path, inst: Instance, scenario: Scenario, futures=("low", "
 
 def places(out, stage: str = "first") -> dict[str, float]:
     f = out.first_stage
-    return f[f["stage"] == stage].set_index("option_id")["places"].to_dict()
+    return f[f["stage"] == stage].set_index("option_id")["first_stage_places"].to_dict()
 
 
 NEUTRAL = Scenario(cvar_weight=0.0)
@@ -103,6 +103,9 @@ def test_the_robust_plan_differs_from_each_futures_own_plan(tmp_path: Path) -> N
     assert s["mean_plan_in_every_future_gbp"] == pytest.approx(1_100_000, abs=1)
     assert s["evpi_gbp"] == pytest.approx(66_000, abs=1)
     assert s["vss_gbp"] == pytest.approx(12_000, abs=1)
+    for measure, value in (("evpi", 66_000), ("vss", 12_000)):  # proven to the gap asked (1e-9)
+        assert s[f"{measure}_proven_low_gbp"] == pytest.approx(value, abs=1)
+        assert s[f"{measure}_proven_high_gbp"] == pytest.approx(value, abs=1)
     f = out.by_future.set_index("future")
     # each future under the robust plan (12 places): low 520 + 360 = 880; high 520 + 8 x 52 + 360 = 1,296
     assert f["robust_cost_gbp"].to_dict() == pytest.approx({"low": 880_000, "high": 1_296_000}, abs=1)
@@ -214,7 +217,7 @@ def test_the_robust_command_writes_checked_futures(tmp_path: Path) -> None:
     summary = json.loads((out / "robust.json").read_text())
     assert summary["vss_gbp"] == pytest.approx(12_000, abs=1)
     first = pd.read_csv(out / "robust_projects.csv")
-    assert first.query("stage == 'first'")["places"].tolist() == [12.0]
+    assert first.query("stage == 'first'")["first_stage_places"].tolist() == [12.0]
     data = load_data(folder)
     for name in ("low", "high"):
         report = check_run(out / "futures" / name, data)

@@ -186,16 +186,18 @@ def summary_text(outcome: RobustOutcome, out: Path) -> str:
         f"Started in the first {outcome.weights.span} years (common to every future): {len(first)} projects",
     ]
     for r in first.sort_values("opening_year").itertuples():
-        lines.append(f"  {int(r.opening_year)}  {r.option_id:<28} {r.places:5.0f} places")
+        lines.append(f"  {int(r.opening_year)}  {r.option_id:<28} {r.first_stage_places:5.0f} places")
     lines.append(
         f"Expected cost {fmt_gbp(s['expected_cost_gbp'])}, expected shortfall "
         f"{fmt_gbp(s['expected_shortfall_gbp'])}, CVaR of the priced harm {fmt_gbp(s['cvar_priced_harm_gbp'])}"
     )
     if "vss_gbp" in s:
-        lines.append(
-            f"Value of the stochastic solution {fmt_gbp(s['vss_gbp'])}; expected value of perfect "
-            f"information {fmt_gbp(s['evpi_gbp'])}"
-        )
+        for key, what in (
+            ("vss", "Value of the stochastic solution"),
+            ("evpi", "Expected value of perfect information"),
+        ):
+            lo, hi = s[f"{key}_proven_low_gbp"], s[f"{key}_proven_high_gbp"]
+            lines.append(f"{what} {fmt_gbp(s[f'{key}_gbp'])} (proven between {fmt_gbp(lo)} and {fmt_gbp(hi)})")
     b = outcome.by_future
     cols = [
         c

@@ -48,6 +48,10 @@ MEASURES = (
         "Value of the stochastic solution (VSS = EEV - RP)",
         "what planning for the spread of futures, rather than their mean, saves",
     ),
+    ("evpi_proven_low_gbp", "EVPI, proven at least", "from the solves' bounds (a time limit leaves a range)"),
+    ("evpi_proven_high_gbp", "EVPI, proven at most", "from the solves' bounds"),
+    ("vss_proven_low_gbp", "VSS, proven at least", "from the solves' bounds (a time limit leaves a range)"),
+    ("vss_proven_high_gbp", "VSS, proven at most", "from the solves' bounds"),
 )
 
 
@@ -59,28 +63,30 @@ def measures_table(outcome: RobustOutcome) -> pd.DataFrame:
 
 
 def futures_chart(by_future: pd.DataFrame, path: Path) -> Path:
-    """Each future's objective (cost + priced harm) under the robust plan, the mean-value plan and its own best."""
-    b = by_future.sort_values("robust_objective_gbp").reset_index(drop=True)
+    """Each future's regret (cost + priced harm above its own best plan's) under the robust plan and the
+    mean-value plan; without the wait-and-see solve, the robust plan's cost + priced harm itself."""
+    b = by_future.sort_values("future").reset_index(drop=True)
     x = np.arange(len(b))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(b) + 3), 3.8), dpi=150)
-    shown = (
-        ("own_best_objective_gbp", "its own best plan", "#8fbf6a"),
-        ("robust_objective_gbp", "the robust plan", "#0a5fa8"),
-        ("mean_plan_objective_gbp", "the mean-value plan", "#e0912f"),
-    )
-    width = 0.8 / sum(c in b for c, _, _ in shown)
-    k = 0
-    for col, label, colour in shown:
-        if col in b:
-            ax.bar(x + (k - 1) * width, b[col] / 1e6, width, label=label, color=colour)
-            k += 1
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(b) + 3), 3.8), dpi=150)
+    if "own_best_objective_gbp" in b:
+        shown = [
+            ("robust_objective_gbp", "the robust plan", "#0a5fa8"),
+            ("mean_plan_objective_gbp", "the mean-value plan", "#e0912f"),
+        ]
+        width = 0.4
+        for k, (col, label, colour) in enumerate(shown):
+            regret = (b[col] - b["own_best_objective_gbp"]) / 1e6
+            ax.bar(x + (k - 0.5) * width, regret, width, label=label, color=colour)
+        ax.set_ylabel("regret: above the future's own best, GBP m")
+        ax.set_title("Each future: what each plan costs above that future's own best plan", fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+    else:
+        ax.bar(x, b["robust_objective_gbp"] / 1e6, 0.6, color="#0a5fa8")
+        ax.set_ylabel("cost + priced harm, GBP m")
+        ax.set_title("Each future under the robust plan", fontsize=10)
     ax.set_xticks(x, b["future"], rotation=60, ha="right", fontsize=7)
-    ax.set_ylabel("cost + priced harm, GBP m")
-    lo = min(b[c].min() for c, _, _ in shown if c in b) / 1e6
-    ax.set_ylim(bottom=max(0.0, lo * 0.98))
-    ax.legend(fontsize=8, frameon=False)
+    ax.axhline(0, color="#444444", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
-    ax.set_title("Each future under three plans (lower is better)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -116,8 +122,12 @@ def robust_page(folder: Path, geo: Geography, options: pd.DataFrame, outcome: Ro
         "futures only, when their demand calls for it.</p>",
         table_html(
             f,
-            {"share_of_futures": "{:.0%}".format, "places": "{:.0f}".format, "places_mean": "{:.1f}".format},
-            numeric=["places", "share_of_futures", "places_mean"],
+            {
+                "share_of_futures": "{:.0%}".format,
+                "first_stage_places": "{:.0f}".format,
+                "mean_places_at_horizon": "{:.1f}".format,
+            },
+            numeric=["first_stage_places", "share_of_futures", "mean_places_at_horizon"],
         ),
         "<h2>How the plan does in each future</h2>",
         figure_html(folder / "robust_futures.png", "Regret: the robust plan's objective less the future's own best."),

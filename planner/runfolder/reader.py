@@ -169,7 +169,7 @@ def held_projects(folder: Path) -> HeldProjects:
             span = int(json.loads(robust.read_text())["weights"]["span"])
             pr = pd.read_csv(folder / "robust_projects.csv")
             pr = pr[pr["stage"] == "first"].dropna(subset=["opening_year"])
-            opening = {str(r.option_id): (int(r.opening_year), float(r.places)) for r in pr.itertuples()}
+            opening = {str(r.option_id): (int(r.opening_year), float(r.first_stage_places)) for r in pr.itertuples()}
             return HeldProjects(opening, {}, span)
         pr = pd.read_csv(folder / "projects.csv")
         pr = pr[pr["kind"] == "option"]
