@@ -23,7 +23,7 @@ import pyomo.environ as pyo
 from planner.config import Scenario, apply_scenario
 from planner.data import PlanningData
 from planner.data.demand import projection_plans
-from planner.highs import HighsSolver, SolverError, SolveResult, SolverOptions
+from planner.highs import HighsSolver, SolverError, SolverOptions
 from planner.inputs import ModelInputs, build_inputs
 from planner.model import ModelIndex, build_index, build_model
 from planner.model.index import MONEY
@@ -31,14 +31,19 @@ from planner.model.robust import (
     FutureBlock,
     RobustWeights,
     build_extensive_form,
+    copy_plan,
     first_stage_projects,
     first_stage_values,
     fix_first_stage,
+    fix_later_decisions,
+    unfix_first_stage,
 )
 from planner.progress import announce
 from planner.results import result_tables
 
 MEAN_FUTURE = "futures-mean"
+ROBUST_SOLVE = "robust plan"
+MEAN_PLAN_SOLVE = "mean-value plan's first stage in every future"
 
 
 @dataclass
@@ -62,6 +67,11 @@ class RobustOutcome:
     first_stage: pd.DataFrame  # projects whose works start in the first stage
     summary: dict[str, float | str | None]  # RP, WS, EEV, VSS, EVPI, CVaR, expectations (GBP), proof, seconds
     solves: list[dict]
+
+    @property
+    def robust_solve(self) -> dict:
+        """The robust program's solve: status, objective and bound (GBP m), gap, seconds."""
+        return next(e for e in self.solves if e["solve"] == ROBUST_SOLVE)
 
     @property
     def status(self) -> str:
@@ -134,7 +144,8 @@ def robust_plan(
     evaluate: bool = True,
 ) -> RobustOutcome:
     """Plan once for all `futures` (projections of plans.csv or futures of futures.csv, equally likely unless
-    `probabilities` say otherwise); with `evaluate`, also the wait-and-see and mean-value programs (WS, EEV)."""
+    `probabilities` say otherwise). Solves, each from the last's plan: the mean-value plan; its projects in every
+    future (an LP); its first stage in every future (EEV); the robust plan; with `evaluate`, wait and see (WS)."""
     options = options or SolverOptions()
     if len(set(futures)) != len(futures):
         raise ValueError("each future may be named once")
@@ -151,59 +162,68 @@ def robust_plan(
         progress(f"[{k}/{len(futures)}] {name}: model inputs ({time.perf_counter() - t:.1f} s)")
     delays = draw_delays(prepared[0][3], futures, scenario, options.seed)
 
-    def solve(label: str, root: pyo.ConcreteModel) -> SolveResult:
+    def solve(label: str, root: pyo.ConcreteModel, warm: bool = False) -> float:
         progress(f"{label}: {root.nvariables()} variables, {root.nconstraints()} constraints")
-        r = solver.solve(root)
+        r = solver.solve(root, warm_start=warm)
         if not r.has_solution:
             raise SolverError(f"the {label} found no plan (status {r.status}); raise --time-limit")
         value = float(pyo.value(root.objective))  # HiGHS's objective may lack presolve's constant: its gap does not
         bound = value - max(0.0, (r.objective or value) - (r.bound if r.bound is not None else -math.inf))
         solves.append({"solve": label, "status": r.status, "objective_gbp_m": value, "bound_gbp_m": bound,
                        "gap": r.gap, "seconds": r.solve_seconds})  # fmt: skip
-        return r
+        return value
 
+    # 1. the mean-value plan: one future, the futures' mean demand (small; a start for the rest, and EEV's plan)
+    inp_m, ix_m = _future_model(with_mean_future(data, futures), scenario, MEAN_FUTURE, target_year)
+    ev_root = build_extensive_form(_blocks([(MEAN_FUTURE, 1.0, inp_m, ix_m)], {}), w)
+    solve("mean-value plan (the futures' mean demand)", ev_root)
+    # 2. its projects in every future, only placements re-planned (an LP: a plan of the robust program to start
+    # from); then its first stage only, the later decisions re-planned: EEV
     blocks = _blocks(prepared, delays)
     root = build_extensive_form(blocks, w)
-    r = solve("robust plan", root)
-    rp = float(pyo.value(root.objective))
+    fix_first_stage(root, first_stage_values(ev_root))
+    later = fix_later_decisions(root, ev_root.future_0)
+    solve("start: the mean-value plan's projects in every future", root)
+    for v in later:
+        v.unfix()
+    eev = solve(MEAN_PLAN_SOLVE, root, warm=True)
+    mean_rows = _future_rows(root, None, w, "mean_plan")[["mean_plan_objective_gbp"]]
+    # 3. the robust plan, from there
+    unfix_first_stage(root)
+    rp = solve(ROBUST_SOLVE, root, warm=True)
     plans = [
         FuturePlan(
             name, p, inp, ix, fb.model, result_tables(inp, ix, fb.model), sorted({ix.project_site[j] for j in fb.delay})
         )
         for (name, p, inp, ix), fb in zip(prepared, blocks, strict=True)
     ]
-    by_future = _future_rows(root, blocks, w, "robust")
+    by_future = _future_rows(root, blocks, w, "robust").join(mean_rows)
+    got = {e["solve"]: e for e in solves}
     summary: dict[str, float | str | None] = {
         "futures": len(futures),
         "robust_objective_gbp": rp * MONEY,
-        "robust_bound_gbp": solves[0]["bound_gbp_m"] * MONEY,
-        "robust_gap": r.gap,
+        "robust_bound_gbp": got[ROBUST_SOLVE]["bound_gbp_m"] * MONEY,
+        "robust_gap": got[ROBUST_SOLVE]["gap"],
         "expected_cost_gbp": float((by_future["probability"] * by_future["robust_cost_gbp"]).sum()),
         "expected_shortfall_gbp": float((by_future["probability"] * by_future["robust_shortfall_gbp"]).sum()),
         "cvar_priced_harm_gbp": cvar(by_future["robust_harm_gbp"], by_future["probability"], w.cvar_level),
+        "mean_plan_in_every_future_gbp": eev * MONEY,
+        "vss_gbp": (eev - rp) * MONEY,
+        # what the solves prove: each optimum lies between its bound and its plan's objective
+        "vss_proven_low_gbp": (got[MEAN_PLAN_SOLVE]["bound_gbp_m"] - rp) * MONEY,
+        "vss_proven_high_gbp": (eev - got[ROBUST_SOLVE]["bound_gbp_m"]) * MONEY,
     }
-    if evaluate:
+    if evaluate:  # 4. wait and see: each future its own first stage, from the robust plan
         ws_root = build_extensive_form(_blocks(prepared, delays), w, link=False)
-        solve("wait-and-see (each future its own first stage)", ws_root)
-        ws = float(pyo.value(ws_root.objective))
+        copy_plan(root, ws_root)
+        ws = solve("wait-and-see (each future its own first stage)", ws_root, warm=True)
         by_future = by_future.join(_future_rows(ws_root, None, w, "own_best")[["own_best_objective_gbp"]])
-        mean_data = with_mean_future(data, futures)
-        inp_m, ix_m = _future_model(mean_data, scenario, MEAN_FUTURE, target_year)
-        ev_root = build_extensive_form(_blocks([(MEAN_FUTURE, 1.0, inp_m, ix_m)], {}), w)
-        solve("mean-value plan (the futures' mean demand)", ev_root)
-        eev_root = build_extensive_form(_blocks(prepared, delays), w)
-        fix_first_stage(eev_root, first_stage_values(ev_root))
-        solve("mean-value plan's first stage in every future", eev_root)
-        eev = float(pyo.value(eev_root.objective))
-        by_future = by_future.join(_future_rows(eev_root, None, w, "mean_plan")[["mean_plan_objective_gbp"]])
         by_future["regret_gbp"] = by_future["robust_objective_gbp"] - by_future["own_best_objective_gbp"]
-        (rp_lo, _), (ws_lo, _), _, (eev_lo, _) = ((e["bound_gbp_m"], e["objective_gbp_m"]) for e in solves)
+        ws_lo = solves[-1]["bound_gbp_m"]
         summary.update({
-            "wait_and_see_gbp": ws * MONEY, "mean_plan_in_every_future_gbp": eev * MONEY,
-            "evpi_gbp": (rp - ws) * MONEY, "vss_gbp": (eev - rp) * MONEY,
-            # what the solves prove: each optimum lies between its bound and its plan's objective
-            "evpi_proven_low_gbp": (rp_lo - ws) * MONEY, "evpi_proven_high_gbp": (rp - ws_lo) * MONEY,
-            "vss_proven_low_gbp": (eev_lo - rp) * MONEY, "vss_proven_high_gbp": (eev - rp_lo) * MONEY,
+            "wait_and_see_gbp": ws * MONEY, "evpi_gbp": (rp - ws) * MONEY,
+            "evpi_proven_low_gbp": (got[ROBUST_SOLVE]["bound_gbp_m"] - ws) * MONEY,
+            "evpi_proven_high_gbp": (rp - ws_lo) * MONEY,
         })  # fmt: skip
     summary["seconds"] = time.perf_counter() - t0
     first = first_stage_table(root, prepared[0][2], prepared[0][3], w.span, plans)

@@ -139,7 +139,7 @@ def write_robust(
             "seconds_total": time.perf_counter() - started,
         },
     )
-    solve = outcome.solves[0]
+    solve = outcome.robust_solve
     for fp in outcome.futures:
         sub = RunWriter(writer.tmp / "futures" / fp.name)
         try:

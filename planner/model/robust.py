@@ -186,3 +186,51 @@ def fix_first_stage(root: pyo.ConcreteModel, values: dict[str, dict]) -> None:
         for k, v in var.items():
             x = vals.get(k) or 0.0
             v.fix(round(x) if v.is_integer() else x)
+
+
+def unfix_first_stage(root: pyo.ConcreteModel) -> None:
+    """Free the common first stage again."""
+    for name in FIRST_STAGE:
+        for v in getattr(root.first, name).values() if hasattr(root.first, name) else ():
+            v.unfix()
+
+
+def fix_later_decisions(root: pyo.ConcreteModel, source: pyo.ConcreteModel) -> list[pyo.Var]:
+    """Fix every future's project, places and team decisions outside the first stage at those of `source` (a
+    planning model of the same projects, solved): with the first stage fixed too, what is left is an LP whose
+    plan starts the two-stage program. Returns the variables fixed (to free them again)."""
+    fixed = []
+    k = 0
+    while hasattr(root, f"future_{k}"):
+        m = getattr(root, f"future_{k}")
+        for name in ("Open", "Places", "Teams"):
+            if not hasattr(m, name):
+                continue
+            first = getattr(root.first, f"First_{name}", None)
+            linked = set(first.keys()) if first is not None else set()
+            src = getattr(source, name)
+            for key, v in getattr(m, name).items():
+                if key not in linked and not v.fixed:
+                    v.fix(round(src[key].value or 0.0))
+                    fixed.append(v)
+        k += 1
+    return fixed
+
+
+def copy_plan(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
+    """Load the plan of one two-stage program into another over the same futures (the robust plan into the
+    wait-and-see program, where it is a plan too): every future's variables, and each future's own first stage
+    from the common one."""
+    k = 0
+    while hasattr(source, f"future_{k}"):
+        a, b = getattr(source, f"future_{k}"), getattr(target, f"future_{k}")
+        for va, vb in zip(a.component_data_objects(pyo.Var, sort=True), b.component_data_objects(pyo.Var, sort=True),
+                          strict=True):  # fmt: skip
+            vb.set_value(va.value, skip_validation=True)
+        own = getattr(target, f"first_{k}", None)
+        if own is not None:
+            for name in FIRST_STAGE:
+                if hasattr(own, name):
+                    for key, v in getattr(own, name).items():
+                        v.set_value(getattr(source.first, name)[key].value, skip_validation=True)
+        k += 1
