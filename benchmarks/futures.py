@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         res["robust_msoa"], _ = robust_run("msoa", args.robust_futures, robust_opts)
     first = out.first_stage[out.first_stage["stage"] == "first"]
     opening = {r.option_id: (int(r.opening_year), float(r.first_stage_places)) for r in first.itertuples()}
-    held = HeldProjects(opening, {}, out.weights.span)
+    years = out.first_stage_years
+    by_year = {(r.option_id, int(r.year)): float(r.places) for r in years.itertuples()}
+    held = HeldProjects(opening, by_year, out.weights.span)
     evaluate = SolverOptions(time_limit=args.time_limit, threads=1, log=False)
     if args.speedup_evaluate:
         some = _names(data, args.speedup_evaluate)

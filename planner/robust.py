@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,7 @@ class RobustOutcome:
     first_stage: pd.DataFrame  # projects whose works start in the first stage
     summary: dict[str, float | str | None]  # RP, WS, EEV, VSS, EVPI, CVaR, expectations (GBP), proof, seconds
     solves: list[dict]
+    first_stage_years: pd.DataFrame = field(default_factory=pd.DataFrame)  # option, year, places of the first stage
 
     @property
     def robust_solve(self) -> dict:
@@ -227,7 +228,17 @@ def robust_plan(
         })  # fmt: skip
     summary["seconds"] = time.perf_counter() - t0
     first = first_stage_table(root, prepared[0][2], prepared[0][3], w.span, plans)
-    return RobustOutcome(w, plans, by_future.reset_index(), first, summary, solves)
+    return RobustOutcome(w, plans, by_future.reset_index(), first, summary, solves, first_stage_by_year(root, ix_m))
+
+
+def first_stage_by_year(root: pyo.ConcreteModel, ix: ModelIndex) -> pd.DataFrame:
+    """The first stage's projects by year: option, year, places open (what holding the plan elsewhere needs)."""
+    vals = first_stage_values(root)
+    places = vals.get("First_Places", {})
+    rows = [{"option_id": ix.project_option[j], "year": ix.years[i],
+             "places": float(places.get((j, i), 0.0) if ix.project_range[j] else ix.project_places[j])}
+            for (j, i), v in sorted(vals.get("First_Open", {}).items()) if (v or 0) > 0.5]  # fmt: skip
+    return pd.DataFrame(rows, columns=["option_id", "year", "places"])
 
 
 def cvar(values: pd.Series, probabilities: pd.Series, level: float) -> float:

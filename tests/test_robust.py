@@ -218,6 +218,8 @@ def test_the_robust_command_writes_checked_futures(tmp_path: Path) -> None:
     assert summary["vss_gbp"] == pytest.approx(12_000, abs=1)
     first = pd.read_csv(out / "robust_projects.csv")
     assert first.query("stage == 'first'")["first_stage_places"].tolist() == [12.0]
+    by_year = pd.read_csv(out / "robust_first_stage_years.csv")
+    assert by_year.to_dict("records") == [{"option_id": "NEW", "year": 2027, "places": 12.0}]
     data = load_data(folder)
     for name in ("low", "high"):
         report = check_run(out / "futures" / name, data)

@@ -121,6 +121,7 @@ def write_robust(
     """The robust tables and measures, and one run folder a future (its tables and manifest, no report)."""
     writer.table("robust_futures", outcome.by_future)
     writer.table("robust_projects", outcome.first_stage)
+    writer.table("robust_first_stage_years", outcome.first_stage_years)
     inp = outcome.futures[0].inputs
     writer.json(
         "robust.json",

@@ -170,7 +170,9 @@ def held_projects(folder: Path) -> HeldProjects:
             pr = pd.read_csv(folder / "robust_projects.csv")
             pr = pr[pr["stage"] == "first"].dropna(subset=["opening_year"])
             opening = {str(r.option_id): (int(r.opening_year), float(r.first_stage_places)) for r in pr.itertuples()}
-            return HeldProjects(opening, {}, span)
+            years = pd.read_csv(folder / "robust_first_stage_years.csv")
+            by_year = {(str(r.option_id), int(r.year)): float(r.places) for r in years.itertuples()}
+            return HeldProjects(opening, by_year, span)
         pr = pd.read_csv(folder / "projects.csv")
         pr = pr[pr["kind"] == "option"]
         opening = {str(r.project_id): (int(r.opening_year), float(r.places)) for r in pr.itertuples()}
