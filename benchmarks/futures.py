@@ -101,7 +101,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     from planner.highs import SolverOptions
-    from planner.runfolder import HeldProjects
+    from planner.runfolder import robust_first_stage
 
     args = parse_args(argv)
     info = machine()
@@ -122,11 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_msoa:
         _quiet(f"robust plan: {args.robust_futures} futures, msoa")
         res["robust_msoa"], _ = robust_run("msoa", args.robust_futures, robust_opts)
-    first = out.first_stage[out.first_stage["stage"] == "first"]
-    opening = {r.option_id: (int(r.opening_year), float(r.first_stage_places)) for r in first.itertuples()}
-    years = out.first_stage_years
-    by_year = {(r.option_id, int(r.year)): float(r.places) for r in years.itertuples()}
-    held = HeldProjects(opening, by_year, out.weights.span)
+    held = robust_first_stage(out.first_stage, out.first_stage_years, out.weights.span)
     evaluate = SolverOptions(time_limit=args.time_limit, threads=1, log=False)
     if args.speedup_evaluate:
         some = _names(data, args.speedup_evaluate)
@@ -186,42 +182,29 @@ def render(res: dict[str, Any], info: dict[str, Any], args: argparse.Namespace, 
     return "\n".join(lines)
 
 
+def _speedup(one: dict, two: dict, intro: str, after: str = "") -> list[str]:
+    """A speed-up's table: wall and task seconds on one worker and on two, and their ratio."""
+    rows = [f"| {n} | {r['wall_s']:.1f} | {r['task_s']:.1f} | {r['statuses']} |" for n, r in ((1, one), (2, two))]
+    ratio = f"Speed-up on two workers: **{one['wall_s'] / two['wall_s']:.2f}x** (target at least 1.8x).{after}"
+    return [intro, "", "| workers | wall s | sum of task s | statuses |", "|---:|---:|---:|---|", *rows, "", ratio, ""]
+
+
 def _own_speedup(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
     if "one_worker" not in res:
         return []
-    one, two = res["one_worker"], res["two_workers"]
-    return [
-        f"{args.speedup_futures} futures, each its own best plan to a cost and shortfall gap of {args.speedup_gap:g}, "
-        f"one solver thread a task, time limit {args.time_limit:g} s a solve.",
-        "",
-        "| workers | wall s | sum of task s | statuses |",
-        "|---:|---:|---:|---|",
-        f"| 1 | {one['wall_s']:.1f} | {one['task_s']:.1f} | {one['statuses']} |",
-        f"| 2 | {two['wall_s']:.1f} | {two['task_s']:.1f} | {two['statuses']} |",
-        "",
-        f"Speed-up on two workers: **{one['wall_s'] / two['wall_s']:.2f}x** (target at least 1.8x). A future's "
-        "plan can take far longer than the others, and two workers wait for the slowest: with few futures the "
-        "speed-up is set by the longest task.",
-        "",
-    ]
+    intro = (f"{args.speedup_futures} futures, each its own best plan to a cost and shortfall gap of "
+             f"{args.speedup_gap:g}, one solver thread a task, time limit {args.time_limit:g} s a solve.")  # fmt: skip
+    after = (" A future's plan can take far longer than the others, and two workers wait for the slowest: with "
+             "few futures the speed-up is set by the longest task.")  # fmt: skip
+    return _speedup(res["one_worker"], res["two_workers"], intro, after)
 
 
 def _eval_speedup(res: dict[str, Any], args: argparse.Namespace) -> list[str]:
     if "eval_one_worker" not in res:
         return []
-    one, two = res["eval_one_worker"], res["eval_two_workers"]
-    return [
-        f"{args.speedup_evaluate} futures, each evaluating the district robust plan's first stage (below: its "
-        "projects kept, the rest re-planned), one solver thread a task (target at least 1.8x):",
-        "",
-        "| workers | wall s | sum of task s | statuses |",
-        "|---:|---:|---:|---|",
-        f"| 1 | {one['wall_s']:.1f} | {one['task_s']:.1f} | {one['statuses']} |",
-        f"| 2 | {two['wall_s']:.1f} | {two['task_s']:.1f} | {two['statuses']} |",
-        "",
-        f"Speed-up on two workers: **{one['wall_s'] / two['wall_s']:.2f}x**.",
-        "",
-    ]
+    intro = (f"{args.speedup_evaluate} futures, each evaluating the district robust plan's first stage (below: its "
+             "projects kept, the rest re-planned), one solver thread a task.")  # fmt: skip
+    return _speedup(res["eval_one_worker"], res["eval_two_workers"], intro)
 
 
 if __name__ == "__main__":

@@ -194,7 +194,7 @@ class HighsSolver:
             self._explain_costs(h)
         t1 = time.perf_counter()
         run_interruptibly(h)
-        if warm_start and _start_misjudged(h, offset):
+        if warm_start and _start_misjudged(h):
             # HiGHS 1.16 can take a MIP start's objective in the presolved space without presolve's constant and
             # stop at once, "optimal" at the start (seen on a small instance whose true optimum is lower): solve
             # again from no start
@@ -218,13 +218,14 @@ class HighsSolver:
         return SolveResult(status, True, obj, bound, gap, seconds, handoff)
 
 
-def _start_misjudged(h: highspy.Highs, offset: float) -> bool:
+def _start_misjudged(h: highspy.Highs) -> bool:
     """The objective HiGHS reports differs from its own solution's cost (a MIP start taken at the wrong value)."""
     info = h.getInfo()
     if info.primal_solution_status != 2 or info.mip_node_count < 0:
         return False
     x = np.asarray(h.getSolution().col_value, dtype=float)
-    cost = float(np.dot(np.asarray(h.getLp().col_cost_, dtype=float), x)) + float(h.getLp().offset_)
+    lp = h.getLp()  # a copy of the model: taken once, and only after a warm-started solve
+    cost = float(np.dot(np.asarray(lp.col_cost_, dtype=float), x)) + float(lp.offset_)
     return abs(cost - info.objective_function_value) > 1e-7 * max(1.0, abs(cost))
 
 

@@ -25,6 +25,7 @@ from planner.data import PlanningData
 from planner.data.demand import projection_plans
 from planner.highs import HighsSolver, SolverError, SolverOptions
 from planner.inputs import ModelInputs, build_inputs
+from planner.lexicographic import objective_from_model
 from planner.model import ModelIndex, build_index, build_model
 from planner.model.index import MONEY
 from planner.model.robust import (
@@ -32,7 +33,6 @@ from planner.model.robust import (
     RobustWeights,
     build_extensive_form,
     copy_plan,
-    first_stage_projects,
     first_stage_values,
     fix_first_stage,
     fix_later_decisions,
@@ -56,7 +56,6 @@ class FuturePlan:
     index: ModelIndex
     model: pyo.ConcreteModel  # its block of the solved two-stage program
     tables: dict[str, pd.DataFrame]
-    delayed_sites: list[str]
 
 
 @dataclass
@@ -151,6 +150,8 @@ def robust_plan(
     if len(set(futures)) != len(futures):
         raise ValueError("each future may be named once")
     probs = probabilities or [1.0 / len(futures)] * len(futures)
+    if len(probs) != len(futures) or min(probs) < 0 or abs(sum(probs) - 1.0) > 1e-9:
+        raise ValueError("give one probability a future, none negative, summing to 1")
     w = weights_of(scenario)
     solver = HighsSolver(options)
     solves: list[dict] = []
@@ -168,11 +169,11 @@ def robust_plan(
         r = solver.solve(root, warm_start=warm)
         if not r.has_solution:
             raise SolverError(f"the {label} found no plan (status {r.status}); raise --time-limit")
-        value = float(pyo.value(root.objective))  # HiGHS's objective may lack presolve's constant: its gap does not
-        bound = value - max(0.0, (r.objective or value) - (r.bound if r.bound is not None else -math.inf))
-        solves.append({"solve": label, "status": r.status, "objective_gbp_m": value, "bound_gbp_m": bound,
+        r = objective_from_model(r, root)
+        bound = -math.inf if r.bound is None else r.bound
+        solves.append({"solve": label, "status": r.status, "objective_gbp_m": r.objective, "bound_gbp_m": bound,
                        "gap": r.gap, "seconds": r.solve_seconds})  # fmt: skip
-        return value
+        return float(r.objective)
 
     # 1. the mean-value plan: one future, the futures' mean demand (small; a start for the rest, and EEV's plan)
     inp_m, ix_m = _future_model(with_mean_future(data, futures), scenario, MEAN_FUTURE, target_year)
@@ -193,9 +194,7 @@ def robust_plan(
     unfix_first_stage(root)
     rp = solve(ROBUST_SOLVE, root, warm=True)
     plans = [
-        FuturePlan(
-            name, p, inp, ix, fb.model, result_tables(inp, ix, fb.model), sorted({ix.project_site[j] for j in fb.delay})
-        )
+        FuturePlan(name, p, inp, ix, fb.model, result_tables(inp, ix, fb.model))
         for (name, p, inp, ix), fb in zip(prepared, blocks, strict=True)
     ]
     by_future = _future_rows(root, blocks, w, "robust").join(mean_rows)
@@ -227,8 +226,9 @@ def robust_plan(
             "evpi_proven_high_gbp": (rp - ws_lo) * MONEY,
         })  # fmt: skip
     summary["seconds"] = time.perf_counter() - t0
-    first = first_stage_table(root, prepared[0][2], prepared[0][3], w.span, plans)
-    return RobustOutcome(w, plans, by_future.reset_index(), first, summary, solves, first_stage_by_year(root, ix_m))
+    by_year = first_stage_by_year(root, prepared[0][3])
+    first = first_stage_table(by_year, prepared[0][2], plans)
+    return RobustOutcome(w, plans, by_future.reset_index(), first, summary, solves, by_year)
 
 
 def first_stage_by_year(root: pyo.ConcreteModel, ix: ModelIndex) -> pd.DataFrame:
@@ -279,32 +279,15 @@ def _future_rows(
     return pd.DataFrame(rows).set_index("future_position")
 
 
-def first_stage_table(
-    root: pyo.ConcreteModel, inp: ModelInputs, ix: ModelIndex, span: int, plans: list[FuturePlan]
-) -> pd.DataFrame:
-    """The projects the robust plan starts in the first stage (their opening year on time and places), and, for
-    every option any future's plan builds, the share of futures whose plan builds it (later ones chosen there)."""
-    vals = first_stage_values(root)
-    opened: dict[int, int] = {}
-    for (j, i), v in sorted(vals.get("First_Open", {}).items()):
-        if (v or 0) > 0.5 and j not in opened:
-            opened[j] = i
-    places = vals.get("First_Places", {})
-    rows = []
-    for j, i in opened.items():
-        size = places.get((j, i)) if ix.project_range[j] else ix.project_places[j]
-        last = max(k for (jj, k) in first_stage_projects(ix, span) if jj == j)
-        size = places.get((j, last), size) if ix.project_range[j] else size
-        rows.append(
-            {
-                "option_id": ix.project_option[j],
-                "site_id": ix.project_site[j],
-                "stage": "first",
-                "opening_year": ix.years[i],
-                "first_stage_places": float(size or 0.0),
-            }
-        )
-    first = pd.DataFrame(rows, columns=["option_id", "site_id", "stage", "opening_year", "first_stage_places"])
+def first_stage_table(by_year: pd.DataFrame, inp: ModelInputs, plans: list[FuturePlan]) -> pd.DataFrame:
+    """The projects the robust plan starts in the first stage (their opening year on time and their places at the
+    end of it, from `by_year`), and, for every option any future's plan builds, the share of futures whose plan
+    builds it (later ones chosen there), the spread of its opening year and its mean places at the horizon."""
+    site = inp.projects.drop_duplicates("option_id").set_index("option_id")["site_id"]
+    g0 = by_year.sort_values("year").groupby("option_id")
+    first = pd.DataFrame({"opening_year": g0["year"].first(), "first_stage_places": g0["places"].last()}).reset_index()
+    first.insert(1, "site_id", first["option_id"].map(site))
+    first.insert(2, "stage", "first")
     built = []
     for fp in plans:
         pr = fp.tables["projects"]
@@ -323,8 +306,7 @@ def first_stage_table(
             "mean_places_at_horizon": g["places"].mean(),
         }
     ).reset_index()
-    opts = inp.projects.drop_duplicates("option_id").set_index("option_id")
-    later["site_id"] = later["option_id"].map(opts["site_id"])
+    later["site_id"] = later["option_id"].map(site)
     later["stage"] = np.where(later["option_id"].isin(first["option_id"]), "first", "later")
     out = first.merge(later, on=["option_id", "site_id", "stage"], how="outer")
     for col in ("opening_year", "opening_year_min", "opening_year_max"):

@@ -10,15 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from planner.config import Scenario, ScenarioWarning, load_scenario
+from planner.config import Scenario, ScenarioError, ScenarioWarning, load_scenario
 from planner.data import ZONE_LEVELS, DataWarning, PlanningData, default_data_folder, load_data
 from planner.data.errors import DataError
 from planner.data.read import read_table
 from planner.data.schema import PARAMETERS
-from planner.highs import INTERFACES, SolverOptions
+from planner.highs import INTERFACES, SolverError, SolverOptions
 from planner.plan import PlanOutcome
 from planner.progress import announce
-from planner.runfolder import RunWriter, run_manifest
+from planner.runfolder import RunFolderError, RunWriter, run_manifest
 
 
 def shipped_target_year() -> str:
@@ -114,6 +114,18 @@ def printed_warnings() -> Iterator[None]:
             print(f"warning: {w.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def refused(exc: BaseException) -> int | None:
+    """The exit status of a run stopped before its folder was written: 2 bad data, scenario or folder (the message
+    printed), 3 no plan (why, printed); None for anything else (to be raised)."""
+    if isinstance(exc, DataError | ScenarioError | RunFolderError):
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(exc, SolverError):
+        print(f"no plan: {exc}", file=sys.stderr)
+        return 3
+    return None
 
 
 def data_folder(args: argparse.Namespace) -> Path:

@@ -18,19 +18,19 @@ from datetime import datetime
 from pathlib import Path
 
 from planner.check import check_run
-from planner.cli.common import data_folder, printed_warnings, solver_options
-from planner.config import ScenarioError, load_scenario
+from planner.cli.common import data_folder, printed_warnings, refused, solver_options
+from planner.config import load_scenario
 from planner.data import DataError, PlanningData, load_data
 from planner.data.demand import projection_plans, read_futures
 from planner.formats import fmt_gbp
 from planner.futures import future_names
-from planner.highs import SolverError, SolveResult, SolverOptions
+from planner.highs import SolveResult, SolverOptions
 from planner.plan import PlanOutcome
 from planner.progress import announce
 from planner.report.robust_page import robust_page, robust_workbook
 from planner.results import objective_breakdown
 from planner.robust import FuturePlan, RobustOutcome, robust_plan
-from planner.runfolder import RunFolderError, RunWriter, command_line, default_runs_dir, run_manifest
+from planner.runfolder import RunWriter, command_line, default_runs_dir, run_manifest
 
 PROG = "python -m planner.solve"
 
@@ -83,13 +83,10 @@ def run_robust(args: argparse.Namespace, argv: list[str] | None) -> int:
     except BaseException as exc:
         if writer is not None:
             writer.abandon()
-        if isinstance(exc, DataError | ScenarioError | RunFolderError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if isinstance(exc, SolverError):
-            print(f"no plan: {exc}", file=sys.stderr)
-            return 3
-        raise
+        status = refused(exc)
+        if status is None:
+            raise
+        return status
     try:
         command = command_line(PROG, argv)
         write_robust(writer, outcome, data, options, command, started)

@@ -18,17 +18,17 @@ from planner.cli.common import (
     add_year_argument,
     data_folder,
     printed_warnings,
+    refused,
     solver_options,
     write_run,
 )
 from planner.cli.guard import guarded
-from planner.config import ScenarioError, apply_scenario, load_scenario
-from planner.data import DataError, load_data
+from planner.config import apply_scenario, load_scenario
+from planner.data import load_data
 from planner.formats import fmt_gbp
-from planner.highs import SolverError
 from planner.plan import PlanOutcome, plan
 from planner.progress import announce
-from planner.runfolder import RunFolderError, RunWriter, command_line, default_run_name, default_runs_dir
+from planner.runfolder import RunWriter, command_line, default_run_name, default_runs_dir
 
 PROG = "python -m planner.solve"
 
@@ -110,13 +110,10 @@ def _main(argv: list[str] | None) -> int:
     except BaseException as exc:
         if writer is not None:
             writer.abandon()
-        if isinstance(exc, DataError | ScenarioError | RunFolderError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if isinstance(exc, SolverError):
-            print(f"no plan: {exc}", file=sys.stderr)
-            return 3
-        raise
+        status = refused(exc)
+        if status is None:
+            raise
+        return status
     final = write_run(
         writer, outcome, data, options, command=command_line(PROG, argv), started=started, report=not args.no_report
     )

@@ -14,6 +14,7 @@ from planner.runfolder.reader import (
     load_run,
     read_manifest,
     read_table,
+    robust_first_stage,
 )
 from planner.runfolder.tables import (
     BUDGET_COLUMNS,
@@ -42,6 +43,7 @@ from planner.runfolder.writer import (
 )
 
 __all__ = [
+    "robust_first_stage",
     "HeldProjects",
     "held_projects",
     "BUDGET_COLUMNS",

@@ -158,6 +158,15 @@ class HeldProjects:
     first_stage_years: int | None = None
 
 
+def robust_first_stage(projects: pd.DataFrame, by_year: pd.DataFrame, span: int) -> HeldProjects:
+    """A robust plan's first stage to hold: its projects (robust_projects, stage first) and their places by year
+    (robust_first_stage_years)."""
+    pr = projects[projects["stage"] == "first"].dropna(subset=["opening_year"])
+    opening = {str(r.option_id): (int(r.opening_year), float(r.first_stage_places)) for r in pr.itertuples()}
+    places = {(str(r.option_id), int(r.year)): float(r.places) for r in by_year.itertuples()}
+    return HeldProjects(opening, places, span)
+
+
 def held_projects(folder: Path) -> HeldProjects:
     """The projects a plan's folder holds, to evaluate that plan in other futures: a robust plan's first stage
     (robust_projects.csv, stage first, with its first_stage_years), or a run folder's projects (projects.csv,
@@ -167,12 +176,8 @@ def held_projects(folder: Path) -> HeldProjects:
     try:
         if robust.is_file():
             span = int(json.loads(robust.read_text())["weights"]["span"])
-            pr = pd.read_csv(folder / "robust_projects.csv")
-            pr = pr[pr["stage"] == "first"].dropna(subset=["opening_year"])
-            opening = {str(r.option_id): (int(r.opening_year), float(r.first_stage_places)) for r in pr.itertuples()}
-            years = pd.read_csv(folder / "robust_first_stage_years.csv")
-            by_year = {(str(r.option_id), int(r.year)): float(r.places) for r in years.itertuples()}
-            return HeldProjects(opening, by_year, span)
+            first = pd.read_csv(folder / "robust_projects.csv")
+            return robust_first_stage(first, pd.read_csv(folder / "robust_first_stage_years.csv"), span)
         pr = pd.read_csv(folder / "projects.csv")
         pr = pr[pr["kind"] == "option"]
         opening = {str(r.project_id): (int(r.opening_year), float(r.places)) for r in pr.itertuples()}
