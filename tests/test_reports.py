@@ -91,11 +91,10 @@ def test_map_html_draws_every_zone_offline(run_folder: Path, chromium: Chromium,
     assert len(np.unique((area * 255).astype(np.uint8).reshape(-1, 3), axis=0)) > 50  # zone shades, markers
 
 
-def test_report_html_opens_offline_with_its_map_drawn(run_folder: Path, chromium: Chromium, tmp_path: Path) -> None:
+def test_report_html_opens_offline(run_folder: Path, chromium: Chromium, tmp_path: Path) -> None:
     r = chromium.render(run_folder / "report.html", tmp_path, size=(1400, 2400))
     assert r.errors == [], r.errors
     assert r.probe.get("network") == [], r.probe
-    assert r.probe["painted"].get("zones") == 110  # the interactive map in the report is drawn too
     shot = mpimg.imread(r.screenshot)[..., :3]
     assert shot.std() > 0.05  # headline cards and the budget chart, not a blank page
 
@@ -157,25 +156,18 @@ def test_maps_handle_other_zone_levels(tmp_path: Path, geography, chromium: Chro
     assert r.probe["painted"].get("zones") == zones
 
 
-def test_interactive_map_is_built_once_per_run(tmp_path: Path, geography, monkeypatch: pytest.MonkeyPatch) -> None:
-    from planner.report import run_report
-    from planner.report.interactive import page
-
-    build, calls = page.interactive_map, []
-
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        calls.append(args)
-        return build(*args, **kwargs)
-
-    monkeypatch.setattr(run_report, "interactive_map", counting)
-    monkeypatch.setattr(page, "interactive_map", counting)
+def test_report_links_the_interactive_map_and_does_not_embed_it(tmp_path: Path, geography) -> None:
+    """map.html holds the interactive map; report.html links to it and carries no copy (2 MB of map and its
+    JavaScript, kept out of the report so that the run folder stays small enough to share)."""
     data = geography("district")
     folder = write_run(tmp_path / "run-once", data)
     write_run_report(data.geography, folder, workbook=False)
-    assert len(calls) == 1
     map_html, report = ((folder / name).read_text(encoding="utf-8") for name in ("map.html", "report.html"))
-    for html, height in ((map_html, 760), (report, 700)):  # the one map in both pages, each at its height
-        assert '"name":"zones"' in html and f'"height":{height}' in html
+    assert '"name":"zones"' in map_html and '"height":760' in map_html
+    parser = _Links()
+    parser.feed(report)
+    assert "map.html" in parser.links
+    assert '"name":"zones"' not in report and "Bokeh" not in report
 
 
 def test_report_cli_rewrites_a_folder_and_rejects_bad_input(tmp_path: Path, geography) -> None:

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 
 from planner.formats import fmt_gbp2  # noqa: E402
 from planner.report.html import figure_html, footer_html, page, table_html  # noqa: E402
+from planner.report.mapkit.figure import save_map  # noqa: E402
 
 if TYPE_CHECKING:
     from planner.data import Geography
@@ -40,9 +41,7 @@ def robustness_map(geo: Geography, options: pd.DataFrame, robust: pd.DataFrame, 
     ax.set_axis_off()
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_map(fig, path, dpi=150)
 
 
 def spread_columns(futures: pd.DataFrame) -> tuple[str, str]:
@@ -65,9 +64,7 @@ def spread_chart(futures: pd.DataFrame, path: Path) -> Path:
         ax.set_ylabel("futures")
         ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_map(fig, path, dpi=150)
 
 
 def regret_html(futures: pd.DataFrame) -> list[str]:

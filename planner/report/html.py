@@ -123,13 +123,3 @@ def page(title: str, body: str, *, head: str = "") -> str:
 def footer_html() -> str:
     """The page's footer: the data attribution."""
     return f"<footer>{esc(ATTRIBUTION_FULL)}</footer>"
-
-
-def bokeh_parts(model: Any) -> tuple[str, str, str]:
-    """(head, script, div) to embed a bokeh model in a page with its JavaScript inlined (no network): the core and
-    widgets only, as map.html has them (the GL, table and MathJax bundles the map does not use would add 2.3 MB)."""
-    from bokeh.embed import components
-    from bokeh.resources import Resources
-
-    script, div = components(model)
-    return Resources(mode="inline", components=["bokeh", "bokeh-widgets"]).render(), script, div

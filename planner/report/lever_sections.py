@@ -16,6 +16,7 @@ from matplotlib import patheffects  # noqa: E402
 
 from planner.formats import fmt_gbp, fmt_gbp2, fmt_num, year_label  # noqa: E402
 from planner.report.html import esc, figure_html, table_html  # noqa: E402
+from planner.report.mapkit.figure import save_map  # noqa: E402
 from planner.runfolder import RunTables  # noqa: E402
 
 if TYPE_CHECKING:
@@ -49,9 +50,7 @@ def teams_map(geo: Geography, run: RunTables, path: Path) -> Path | None:
     fig.text(0.5, 0.02, "kept: children prevented from needing a specialist place or supported in mainstream, "
              "over the planning years", ha="center", fontsize=8, color="#5a5a5a")  # fmt: skip
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_map(fig, path, dpi=150)
 
 
 def levers_html(run: RunTables, pictures: dict[str, Path]) -> list[str]:

@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 
 from planner.formats import fmt_gbp2  # noqa: E402
 from planner.report.html import esc, figure_html, footer_html, page, table_html  # noqa: E402
+from planner.report.mapkit.figure import save_map  # noqa: E402
 
 
 def tradeoff_chart(curve: pd.DataFrame, path: Path, title: str) -> Path:
@@ -28,9 +29,7 @@ def tradeoff_chart(curve: pd.DataFrame, path: Path, title: str) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_map(fig, path, dpi=150)
 
 
 def _needed(row: pd.Series) -> str:

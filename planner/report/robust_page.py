@@ -17,6 +17,7 @@ import pandas as pd  # noqa: E402
 from planner.formats import fmt_gbp2  # noqa: E402
 from planner.report.ensemble_page import robustness_map  # noqa: E402
 from planner.report.html import figure_html, footer_html, page, table_html  # noqa: E402
+from planner.report.mapkit.figure import save_map  # noqa: E402
 
 if TYPE_CHECKING:
     from planner.data import Geography
@@ -88,9 +89,7 @@ def futures_chart(by_future: pd.DataFrame, path: Path) -> Path:
     ax.axhline(0, color="#444444", linewidth=0.6)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_map(fig, path, dpi=150)
 
 
 def robust_page(folder: Path, geo: Geography, options: pd.DataFrame, outcome: RobustOutcome, scenario: str) -> Path:

@@ -20,8 +20,8 @@ from planner.report.budget_tables import balance_tested, reconciliation
 from planner.report.charts import budget_chart
 from planner.report.deficit_chart import deficit_chart
 from planner.report.excel import write_workbook
-from planner.report.html import bokeh_parts, cards_html, esc, figure_html, footer_html, page, table_html
-from planner.report.interactive import REPORT_HEIGHT, interactive_map, sized, write_map_html
+from planner.report.html import cards_html, esc, figure_html, footer_html, page, table_html
+from planner.report.interactive import write_map_html
 from planner.report.lever_sections import TEAMS_PICTURE, levers_html, teams_map, why_html
 from planner.report.plan_map import plan_map
 from planner.report.run_maps import flow_map, zone_map
@@ -37,8 +37,6 @@ from planner.runfolder import RUN_TABLES, RunTables, load_run
 from planner.runfolder.tables import OPTIONAL_RUN_TABLES
 
 if TYPE_CHECKING:
-    from bokeh.model import Model
-
     from planner.data import Geography
 
 # the files a report writes into a run folder (flow maps are flows-<need group>.png)
@@ -216,12 +214,9 @@ def _maps_html(geo: Geography, run: RunTables, pictures: dict[str, Path]) -> lis
     ]
 
 
-def report_html(geo: Geography, run: RunTables, pictures: dict[str, Path], interactive: Model | None = None) -> str:
-    """The report page: headline KPIs, budget path, plan map and projects, the other maps (static and
-    interactive), tables by year, and how the run was made. `interactive`: the run's interactive map, if it is
-    built already (else it is built here)."""
-    layout = sized(interactive or interactive_map(geo, run), REPORT_HEIGHT)
-    head_js, map_script, map_div = bokeh_parts(layout)
+def report_html(geo: Geography, run: RunTables, pictures: dict[str, Path]) -> str:
+    """The report page: headline KPIs, budget path, plan map and projects, the other maps, a link to the
+    interactive map (map.html, beside it), tables by year, and how the run was made."""
     body = [
         *_intro_html(run),
         *_plan_html(geo, run, pictures),
@@ -229,9 +224,10 @@ def report_html(geo: Geography, run: RunTables, pictures: dict[str, Path], inter
         *why_html(run, geo.district_names, geo.need_group_names),
         *_maps_html(geo, run, pictures),
         "<h2 id='interactive'>Interactive map</h2>",
-        "<p class='small'>Hover over a setting or zone for details; click a legend entry to hide or show a layer; "
-        "scroll to zoom. The same map is in map.html.</p>",
-        map_div,
+        "<p>The interactive map of this run is <a href='map.html'>map.html</a>, beside this report in the run "
+        "folder: hover over a setting or zone for details, click a legend entry to hide or show a layer, scroll to "
+        "zoom. It works with no network. It is a file of its own (about 2 MB) so that this report stays small "
+        "enough to e-mail; send both to share both.</p>",
         "<h2 id='years'>By year</h2>",
         table_html(kpi_frame(run), KPI_FORMATS),
         "<h2 id='about'>About this run</h2>",
@@ -239,7 +235,7 @@ def report_html(geo: Geography, run: RunTables, pictures: dict[str, Path], inter
         footer_html(),
     ]
     title = f"Plan to {year_label(run.last_year)}: {run.scenario_name}"
-    return page(title, "\n".join(body), head=head_js + map_script)
+    return page(title, "\n".join(body))
 
 
 def _about_html(run: RunTables) -> str:
@@ -286,10 +282,9 @@ def write_run_report(
     if folder_name:
         run.folder = folder.parent / folder_name  # the reports name the run by its final folder
     written = write_pictures(geo, run, folder, flow_needs=flow_needs, redraw_plan=redraw_plan)
-    interactive = interactive_map(geo, run)  # once, for map.html and the report
-    written["map.html"] = write_map_html(geo, run, folder / "map.html", layout=interactive)
+    written["map.html"] = write_map_html(geo, run, folder / "map.html")
     report = folder / "report.html"
-    report.write_text(report_html(geo, run, written, interactive), encoding="utf-8")
+    report.write_text(report_html(geo, run, written), encoding="utf-8")
     written["report.html"] = report
     if workbook:
         written["plan.xlsx"] = write_workbook(run, folder / "plan.xlsx", district_names=geo.district_names)

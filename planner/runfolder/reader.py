@@ -17,6 +17,7 @@ from planner.runfolder.tables import (
     RUN_TABLES,
     WHOLE_COLUMNS,
     RunFolderError,
+    read_placements_parquet,
 )
 
 
@@ -102,7 +103,7 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
     """One run table, typed (booleans, whole numbers, ids as text); an empty file gives its columns. The
     placements come from placements.parquet where the folder has it (format 2), else placements.csv."""
     if name == "placements" and (folder / "placements.parquet").exists():
-        return _typed(pd.read_parquet(folder / "placements.parquet"))
+        return _typed(read_placements_parquet(folder / "placements.parquet"))
     path = folder / f"{name}.csv"
     if not path.exists():
         raise RunFolderError(f"{folder}: {name}.csv is missing. Fix: give a complete run folder")

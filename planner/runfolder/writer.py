@@ -24,6 +24,7 @@ from planner.runfolder.tables import (
     RUN_TABLES,
     RunFolderError,
     placements_by_district,
+    write_placements_parquet,
 )
 
 if TYPE_CHECKING:
@@ -121,8 +122,7 @@ class RunWriter:
         """Every run table as CSV; the placements in full as Parquet, and by district as CSV."""
         for name in RUN_TABLES:
             if name == "placements":
-                full = tables[name].astype({"pupils": "float32", "journey_km": "float32"})  # 7 digits: ample
-                full.to_parquet(self.tmp / "placements.parquet", index=False, compression="zstd")
+                write_placements_parquet(tables[name], self.tmp / "placements.parquet")
                 self.table(name, placements_by_district(tables[name]))
             else:
                 self.table(name, tables[name])

@@ -7,10 +7,10 @@ and draws the zones from the data in the page. The district and zone boundaries 
 tiles are an option, off by default, for when a network exists.
 
 sources (zones, districts and markers' data), layers (the glyphs), widgets (tooltips, legend, controls,
-heading), page (the map put together, and map.html). A run's map is built once and serves map.html and the
-report alike (``sized`` sets its height for each).
+heading), page (the map put together, and map.html). The run report links to map.html rather than embedding the
+map (the map and its JavaScript are 2 MB; the run folder is kept small enough to share).
 """
 
-from planner.report.interactive.page import MAP_HEIGHT, REPORT_HEIGHT, interactive_map, sized, write_map_html
+from planner.report.interactive.page import MAP_HEIGHT, interactive_map, write_map_html
 
-__all__ = ["MAP_HEIGHT", "REPORT_HEIGHT", "interactive_map", "sized", "write_map_html"]
+__all__ = ["MAP_HEIGHT", "interactive_map", "write_map_html"]

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from bokeh.embed import file_html
 from bokeh.layouts import column, row
-from bokeh.models import Plot
 from bokeh.resources import INLINE
 
 from planner.data.schema import ZONE_LEVEL_NAMES
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
     from planner.runfolder import RunTables
 
 MAP_HEIGHT = 760  # pixels, in map.html
-REPORT_HEIGHT = 700  # in report.html, under its other sections
 
 
 def interactive_map(geo: Geography, run: RunTables, *, height: int = MAP_HEIGHT) -> Model:
@@ -71,17 +69,9 @@ def interactive_map(geo: Geography, run: RunTables, *, height: int = MAP_HEIGHT)
     return column(head, controls, p, footer(), sizing_mode="stretch_width")
 
 
-def sized(layout: Model, height: int) -> Model:
-    """The interactive map with its plot `height` pixels tall (one map serves pages of different heights)."""
-    layout.select_one({"type": Plot}).height = height
-    return layout
-
-
-def write_map_html(geo: Geography, run: RunTables, path: str | Path, *, layout: Model | None = None) -> Path:
-    """map.html: the interactive map as one self-contained page (bokeh JavaScript inlined; no network).
-    `layout`: the run's interactive map, if it is built already."""
+def write_map_html(geo: Geography, run: RunTables, path: str | Path) -> Path:
+    """map.html: the interactive map as one self-contained page (bokeh JavaScript inlined; no network)."""
     path = Path(path)
-    layout = sized(layout or interactive_map(geo, run), MAP_HEIGHT)
     title = f"Plan map: {run.scenario_name} ({year_label(run.last_year)})"
-    path.write_text(file_html(layout, resources=INLINE, title=title), encoding="utf-8")
+    path.write_text(file_html(interactive_map(geo, run), resources=INLINE, title=title), encoding="utf-8")
     return path
