@@ -376,6 +376,19 @@ def test_refused_arguments(
     assert name in err and hint in err and "Traceback" not in err, err
 
 
+def test_time_limit_defaults_to_ten_minutes_and_none_lifts_it() -> None:
+    """A default run always ends: 600 s a solve unless --time-limit says otherwise; "none" (any case) lifts it."""
+    import argparse
+
+    from planner.cli.common import DEFAULT_TIME_LIMIT, add_solver_arguments, solver_options
+
+    p = argparse.ArgumentParser()
+    add_solver_arguments(p)
+    assert DEFAULT_TIME_LIMIT == 600 and solver_options(p.parse_args([])).time_limit == 600
+    assert solver_options(p.parse_args(["--time-limit", "None"])).time_limit is None
+    assert solver_options(p.parse_args(["--time-limit", "45"])).time_limit == 45
+
+
 def test_out_folder_that_cannot_be_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Found before any solve: exit 2 naming the place (a file stands where the folder would go)."""
     blocker = tmp_path / "blocker"
