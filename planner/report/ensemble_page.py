@@ -62,6 +62,8 @@ def spread_chart(futures: pd.DataFrame, path: Path) -> Path:
         ax.hist(ok[col] / 1e6, bins=min(20, max(5, len(ok) // 2)), color="#0a5fa8", alpha=0.8)
         ax.set_xlabel(label)
         ax.set_ylabel("futures")
+        ax.ticklabel_format(axis="x", useOffset=False, style="plain")  # no "-2.999e3" offset over the label
+        ax.locator_params(axis="x", nbins=4)
         ax.grid(alpha=0.3)
     fig.tight_layout()
     return save_map(fig, path, dpi=150)
