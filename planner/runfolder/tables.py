@@ -132,11 +132,10 @@ def read_placements_parquet(path: Path) -> pd.DataFrame:
     """placements.parquet in the model's order (year, zone, district, need group, phase, setting)."""
     df = pd.read_parquet(path)
     keys = [k for k in PLACEMENT_KEYS if k in df.columns]
-    return df.iloc[_lexsort(df, keys)].reset_index(drop=True) if keys else df
+    return df.iloc[_lexsort(df, keys)].reset_index(drop=True)
 
 
 def _lexsort(df: pd.DataFrame, keys: tuple[str, ...] | list[str]) -> np.ndarray:
     """Row positions sorting `df` by `keys` (text in code-point order), stable."""
-    codes = [pd.Categorical(df[k]).codes if df[k].dtype.kind in "OUSb" or isinstance(df[k].dtype, pd.StringDtype)
-             else df[k].to_numpy() for k in keys]  # fmt: skip
-    return np.lexsort(codes[::-1]) if codes else np.arange(len(df))
+    codes = [df[k].to_numpy() if pd.api.types.is_numeric_dtype(df[k]) else pd.Categorical(df[k]).codes for k in keys]
+    return np.lexsort(codes[::-1])
